@@ -13,7 +13,7 @@ export const CORS_HEADERS: Record<string, string> = {
   'access-control-max-age': '3600',
 };
 
-type AuthHandler = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, cors: Record<string, string>) => Promise<void>;
+type AuthHandler = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, cors: Record<string, string>) => Promise<unknown>;
 
 interface GatewayOptions {
   config: StackConfig;
