@@ -62,8 +62,8 @@ function nodeSuite(name: string, dir: string): Suite {
       const tests = files(dir, /\.test\.ts$/);
       if (tests.length === 0) return { passed: 0, failed: 0, note: 'no test files' };
       const { code, output } = await exec(process.execPath, ['--experimental-websocket', '--import', 'tsx', '--test', '--test-concurrency=1', ...tests], env, name);
-      const pass = Number(output.match(/^ℹ pass (\d+)/m)?.[1] ?? 0);
-      const fail = Number(output.match(/^ℹ fail (\d+)/m)?.[1] ?? 0);
+      const pass = Number(output.match(/^(?:ℹ|#) pass (\d+)/m)?.[1] ?? 0);
+      const fail = Number(output.match(/^(?:ℹ|#) fail (\d+)/m)?.[1] ?? 0);
       return { passed: pass, failed: fail + (code !== 0 && fail === 0 ? 1 : 0) };
     },
   };
