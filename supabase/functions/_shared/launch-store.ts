@@ -1,0 +1,164 @@
+// The audit record of launches (public.adset_launches) and the server-side Facebook connection.
+// Every launch is written `pending` before the Graph call and finished after it.
+import { database } from './db.ts';
+import type { AdSetPlan, DirectionRow, FacebookConnection, NumberSource, ResolvedNumber } from './adset-request.ts';
+import type { GraphPost } from './graph-client.ts';
+import type { FacebookErrorDetails } from './errors.ts';
+
+export interface StoredConnection extends Partial<FacebookConnection> {
+  access_token: string | null;
+}
+
+export interface LaunchRow {
+  id: string;
+  direction_id: string | null;
+  status: 'pending' | 'succeeded' | 'failed';
+  fb_adset_id: string | null;
+  phone_number: string | null;
+  whatsapp_phone_number_id: string | null;
+  number_source: NumberSource | null;
+  used_page_fallback: boolean;
+  error_code: number | null;
+  error_subcode: number | null;
+  error_message: string | null;
+  error_user_title: string | null;
+  error_user_msg: string | null;
+  fb_trace_id: string | null;
+  attempts: number;
+  started_at: Date;
+}
+
+const LAUNCH_COLUMNS = `id, direction_id, status, fb_adset_id, phone_number, whatsapp_phone_number_id, number_source,
+  used_page_fallback, error_code, error_subcode, error_message, error_user_title, error_user_msg, fb_trace_id, attempts, started_at`;
+
+/** The user's ad account, Page and token; read only after the caller was allowed to act. */
+export async function loadConnection(userAccountId: string): Promise<StoredConnection | null> {
+  const { rows } = await database().query(
+    `select ua.ad_account_id, ua.page_id, t.access_token
+       from public.user_accounts ua
+       left join public.user_facebook_tokens t on t.user_account_id = ua.id
+      where ua.id = $1`,
+    [userAccountId],
+  );
+  return rows[0] ?? null;
+}
+
+/** The request as stored and shown: the token is never part of it. */
+export function describeRequest(request: GraphPost): Record<string, unknown> {
+  return { method: 'POST', url: request.url, body: request.fields };
+}
+
+/** Inserts the pending row; null when a launch with this idempotency key already exists. */
+export async function claimLaunch(plan: AdSetPlan, request: GraphPost, idempotencyKey: string): Promise<string | null> {
+  const { rows } = await database().query(
+    `insert into public.adset_launches
+       (user_account_id, direction_id, whatsapp_phone_number_id, phone_number, number_source, status, request, idempotency_key)
+     values ($1, $2, $3, $4, $5, 'pending', $6, $7)
+     on conflict (user_account_id, idempotency_key) do nothing
+     returning id`,
+    [
+      plan.direction.user_account_id,
+      plan.direction.id,
+      plan.number.whatsapp_phone_number_id,
+      plan.number.phone_number,
+      plan.number.source,
+      JSON.stringify(describeRequest(request)),
+      idempotencyKey,
+    ],
+  );
+  return rows[0]?.id ?? null;
+}
+
+export async function findLaunchByKey(userAccountId: string, idempotencyKey: string): Promise<LaunchRow | null> {
+  const { rows } = await database().query(
+    `select ${LAUNCH_COLUMNS} from public.adset_launches where user_account_id = $1 and idempotency_key = $2`,
+    [userAccountId, idempotencyKey],
+  );
+  return rows[0] ?? null;
+}
+
+export interface LaunchFinish {
+  status: 'succeeded' | 'failed';
+  adsetId?: string;
+  /** What was finally sent (changes when the launch fell back to the Page's number). */
+  request: GraphPost;
+  number: ResolvedNumber;
+  usedPageFallback: boolean;
+  attempts: number;
+  /** Facebook's error, or for a success after fallback, the refusal that caused the fallback. */
+  error?: FacebookErrorDetails;
+  /** For failures without a Facebook code (timeout, network): the product's machine code. */
+  localCode?: string;
+}
+
+export async function finishLaunch(launchId: string, finish: LaunchFinish): Promise<void> {
+  const error = finish.error;
+  const message = error?.message == null ? null : error.code === null && finish.localCode ? `${finish.localCode}: ${error.message}` : error.message;
+  await database().query(
+    `update public.adset_launches
+        set status = $2, fb_adset_id = $3, request = $4, phone_number = $5, whatsapp_phone_number_id = $6,
+            number_source = $7, used_page_fallback = $8, attempts = $9,
+            error_code = $10, error_subcode = $11, error_message = $12, error_user_title = $13,
+            error_user_msg = $14, fb_trace_id = $15, finished_at = now()
+      where id = $1`,
+    [
+      launchId,
+      finish.status,
+      finish.adsetId ?? null,
+      JSON.stringify(describeRequest(finish.request)),
+      finish.number.phone_number,
+      finish.number.whatsapp_phone_number_id,
+      finish.number.source,
+      finish.usedPageFallback,
+      finish.attempts,
+      error?.code ?? null,
+      error?.subcode ?? null,
+      message,
+      error?.user_title ?? null,
+      error?.user_msg ?? null,
+      error?.fbtrace_id ?? null,
+    ],
+  );
+}
+
+export interface DirectionWithNumber {
+  direction: DirectionRow;
+  number: ResolvedNumber;
+}
+
+/**
+ * A user's directions with their numbers, resolved by resolve_whatsapp_number (as the batch's
+ * automation, which may see every direction of that user). `ids` null = active WhatsApp directions.
+ */
+export async function loadDirectionsWithNumbers(userAccountId: string, ids: string[] | null): Promise<DirectionWithNumber[]> {
+  const { rows } = await database().query(
+    `select d.id, d.user_account_id, d.name, d.objective::text as objective, d.daily_budget_cents, d.is_active,
+            d.fb_campaign_id, d.default_settings, d.allow_page_number_fallback,
+            r.phone_number, r.whatsapp_phone_number_id, r.source::text as source
+       from public.account_directions d
+       cross join lateral public.resolve_whatsapp_number(d.id) r
+      where d.user_account_id = $1
+        and (case when $2::uuid[] is null then d.is_active and d.objective = 'whatsapp' else d.id = any($2::uuid[]) end)
+      order by d.created_at, d.id`,
+    [userAccountId, ids],
+  );
+  return rows.map((row) => ({
+    direction: {
+      id: row.id,
+      user_account_id: row.user_account_id,
+      name: row.name,
+      objective: row.objective,
+      daily_budget_cents: row.daily_budget_cents,
+      is_active: row.is_active,
+      fb_campaign_id: row.fb_campaign_id,
+      default_settings: row.default_settings,
+      allow_page_number_fallback: row.allow_page_number_fallback,
+    },
+    number: { phone_number: row.phone_number, whatsapp_phone_number_id: row.whatsapp_phone_number_id, source: row.source },
+  }));
+}
+
+export async function userExists(userAccountId: string): Promise<boolean> {
+  const { rows } = await database().query('select 1 from public.user_accounts where id = $1', [userAccountId]);
+  return rows.length > 0;
+}

@@ -1,0 +1,26 @@
+// One JSON line per event. Secrets registered here are scrubbed from every line, whatever field carries them.
+const secrets = new Set<string>();
+
+/** Registers a value (a Facebook token) that must never reach a log line. */
+export function registerSecret(value: string | null | undefined): void {
+  if (value && value.length >= 8) secrets.add(value);
+}
+
+export function forgetSecret(value: string | null | undefined): void {
+  if (value) secrets.delete(value);
+}
+
+export function scrub(text: string): string {
+  let out = text;
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
+  // Facebook tokens start with EAA; drop any that were not registered (e.g. echoed in an error message).
+  return out.replace(/EAA[A-Za-z0-9]{20,}/g, '[redacted]');
+}
+
+export type LogFields = Record<string, unknown>;
+
+export function log(level: 'info' | 'warn' | 'error', msg: string, fields: LogFields = {}): void {
+  const line = scrub(JSON.stringify({ level, msg, at: new Date().toISOString(), ...fields }));
+  if (level === 'error') console.error(line);
+  else console.log(line);
+}
