@@ -184,7 +184,7 @@ async function main() {
         ...baseEnv,
         STACK_API_URL: stack.status.api_url, STACK_DB_URL: stack.status.db_url, STACK_ANON_KEY: stack.status.anon_key,
         STACK_SERVICE_ROLE_KEY: stack.status.service_role_key, STACK_WEB_URL: stack.webProblem ? '' : stack.status.web_url,
-        STACK_JWT_SECRET: config.jwtSecret, STACK_LOG_DIR: join(config.dataDir, 'logs'), STACK_DATA_DIR: config.dataDir,
+        STACK_JWT_SECRET: config.jwtSecret, STACK_LOG_DIR: join(config.dataDir, 'logs'), STACK_DATA_DIR: config.dataDir, STACK_PORT_BASE: String(TEST_PORT_BASE),
         GRAPH_DOUBLE_URL: double?.url ?? '', TEST_ARTIFACTS_DIR: artifacts,
       };
       for (const suite of stackSuites) await record(suite, env);
