@@ -1,0 +1,65 @@
+import type { ComponentChildren } from 'preact'
+import { useEffect, useId, useRef } from 'preact/hooks'
+import { useModels } from '../models'
+
+interface DialogProps {
+  title: string
+  onClose: () => void
+  children: ComponentChildren
+  /** Where focus goes on close when the element that opened the dialog is gone. */
+  fallbackFocus?: () => HTMLElement | null
+  wide?: boolean
+}
+
+/**
+ * A modal on the native <dialog>: showModal() makes the page behind inert (focus
+ * stays inside), Escape closes; on close, focus returns to whatever opened it.
+ */
+export function Dialog({ title, onClose, children, fallbackFocus, wide }: DialogProps) {
+  const { t } = useModels().i18n
+  const ref = useRef<HTMLDialogElement>(null)
+  const titleId = useId()
+  const onCloseRef = useRef(onClose)
+  onCloseRef.current = onClose
+
+  useEffect(() => {
+    const dialog = ref.current
+    if (!dialog) return
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
+    if (!dialog.open) {
+      if (typeof dialog.showModal === 'function') dialog.showModal()
+      else dialog.setAttribute('open', '')
+    }
+    return () => {
+      if (dialog.open && typeof dialog.close === 'function') dialog.close()
+      // After the unmount commits: the opener may be removed in the same render (a deleted row).
+      queueMicrotask(() => {
+        const target = opener?.isConnected ? opener : fallbackFocus?.()
+        target?.focus()
+      })
+    }
+  }, [])
+
+  return (
+    <dialog
+      ref={ref}
+      class={wide ? 'dialog dialog-wide' : 'dialog'}
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        // Escape: let the owner decide (it unmounts us, which restores focus).
+        event.preventDefault()
+        onCloseRef.current()
+      }}
+    >
+      <div class="dialog-header">
+        <h2 id={titleId} class="dialog-title">
+          {title}
+        </h2>
+        <button type="button" class="icon-button" aria-label={t('launch.close')} onClick={() => onCloseRef.current()}>
+          <span aria-hidden="true">×</span>
+        </button>
+      </div>
+      <div class="dialog-body">{children}</div>
+    </dialog>
+  )
+}

@@ -1,0 +1,62 @@
+import { useState } from 'preact/hooks'
+import { useModels } from '../models'
+import type { Message } from '../models/i18n'
+import type { DirectionRoute } from '../models/types'
+import { Dialog } from './Dialog'
+import { NumberSelect, USE_DEFAULT_NUMBER } from './NumberSelect'
+
+/** Changes which WhatsApp number a direction uses. */
+export function EditDirectionDialog({ route, onClose }: { route: DirectionRoute; onClose: () => void }) {
+  const { directions, numbers, i18n } = useModels()
+  const { t, render } = i18n
+  const [choice, setChoice] = useState(route.own_number_id ?? USE_DEFAULT_NUMBER)
+  const [saving, setSaving] = useState(false)
+  const [error, setError] = useState<Message | null>(null)
+  const ownNumber = numbers.numbers.value.find((n) => n.id === route.own_number_id)
+  const ownIsInactive = Boolean(ownNumber && !ownNumber.is_active)
+
+  const submit = async (event: Event) => {
+    event.preventDefault()
+    setSaving(true)
+    setError(null)
+    const failure = await directions.setNumber(route.direction_id, choice === USE_DEFAULT_NUMBER ? null : choice)
+    setSaving(false)
+    if (failure) setError(failure)
+    else onClose()
+  }
+
+  return (
+    <Dialog title={t('editDirection.title', { name: route.direction_name })} onClose={onClose}>
+      <form onSubmit={submit}>
+        <div class="field">
+          <label for="edit-direction-number">{t('createDirection.number')}</label>
+          <NumberSelect
+            id="edit-direction-number"
+            value={choice}
+            onChange={setChoice}
+            keepInactiveId={route.own_number_id}
+            describedBy={ownIsInactive ? 'edit-direction-inactive' : undefined}
+          />
+          {ownIsInactive ? (
+            <p id="edit-direction-inactive" class="field-hint">
+              {t('editDirection.currentInactive')}
+            </p>
+          ) : null}
+        </div>
+        {error ? (
+          <p role="alert" class="field-error">
+            {render(error)}
+          </p>
+        ) : null}
+        <div class="dialog-actions">
+          <button type="button" class="button button-secondary" onClick={onClose}>
+            {t('createDirection.cancel')}
+          </button>
+          <button type="submit" class="button button-primary" disabled={saving}>
+            {saving ? t('createDirection.saving') : t('editDirection.submit')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  )
+}
