@@ -25,8 +25,11 @@ function npmPackages() {
   const fresh = existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs
     && existsSync(join(root, 'node_modules', '.bin', 'deno'));
   if (fresh) return;
-  console.log('• installing npm packages (npm ci)…');
-  sh('npm', ['ci', '--no-audit', '--no-fund']);
+  // `npm install`, not `npm ci`: the registry here does not serve other platforms' optional builds of
+  // the Supabase CLI and PostgREST, which makes `npm ci` refuse the lock; `npm install` keeps the
+  // locked versions and skips the unavailable optional packages.
+  console.log('• installing npm packages (npm install, locked versions)…');
+  sh('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 const debianPackages = [
