@@ -7,10 +7,11 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { projectRoot } from '../../stack/config.ts';
 
-const BASE = 55420; // a separate instance beside the test stack
+// A separate instance beside the test stack, on ports derived from it so parallel runs do not collide.
+const BASE = Number(process.env.STACK_PORT_BASE ?? 55320) + 100;
 const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
 const cli = join(projectRoot, 'stack', 'cli.ts');
-const env = { ...process.env, STACK_PORT_BASE: String(BASE), STACK_DATA_DIR: '.stack/cli-test', STACK_WEB: '0', FORCE_COLOR: '0' };
+const env = { ...process.env, STACK_PORT_BASE: String(BASE), STACK_DATA_DIR: `.stack/cli-test-${BASE}`, STACK_WEB: '0', FORCE_COLOR: '0' };
 
 function runCli(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(tsx, [cli, ...args], { cwd: projectRoot, env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 60000 });
@@ -25,7 +26,7 @@ test('start runs in the foreground, a second start is refused clearly, status --
   try {
     const deadline = Date.now() + 60000;
     while (!output.includes('Press Ctrl-C') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
-    assert.match(output, /API URL\s+http:\/\/127\.0\.0\.1:55421/);
+    assert.match(output, new RegExp(`API URL\\s+http://127\\.0\\.0\\.1:${BASE + 1}`));
     assert.match(output, /demo1@example\.com/);
 
     const second = runCli(['start']);
@@ -37,13 +38,13 @@ test('start runs in the foreground, a second start is refused clearly, status --
     assert.equal(status.code, 0);
     const parsed = JSON.parse(status.out);
     assert.deepEqual(Object.keys(parsed).sort(), ['anon_key', 'api_url', 'db_url', 'service_role_key', 'web_url']);
-    assert.equal(parsed.api_url, 'http://127.0.0.1:55421');
+    assert.equal(parsed.api_url, `http://127.0.0.1:${BASE + 1}`);
   } finally {
     const stop = runCli(['stop']);
     assert.match(stop.out, /stopped/);
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
   }
-  const health = await fetch('http://127.0.0.1:55421/rest/v1/').catch(() => null);
+  const health = await fetch(`http://127.0.0.1:${BASE + 1}/rest/v1/`).catch(() => null);
   assert.equal(health, null, 'the gateway is gone after stop');
 });
 
@@ -53,7 +54,7 @@ test('a taken port ends the start with one message naming the port and the fix, 
   try {
     const result = runCli(['start']);
     assert.equal(result.code, 1);
-    assert.match(result.out, /port 55421 \(API gateway\) is already in use/);
+    assert.match(result.out, new RegExp(`port ${BASE + 1} \\(API gateway\\) is already in use`));
     assert.match(result.out, /fix: .*STACK_PORT_BASE/);
     assert.doesNotMatch(result.out, /\n\s+at /);
   } finally {
