@@ -1,0 +1,103 @@
+// The same idempotency key never creates a second ad set: not when repeated, not when 20 identical
+// requests arrive together, and a launch that never finished says so instead of launching again.
+import assert from 'node:assert/strict';
+import {
+  addDirection, addNumber, connectFacebook, createFacebookWorld, graphAdSets, graphControl, graphRequests, launch, service, signUp,
+} from './support.ts';
+
+async function setup() {
+  const user = await signUp();
+  const world = await createFacebookWorld({ connectedNumbers: ['+77011112233'] });
+  await connectFacebook(user, world);
+  await addNumber(user, '+77011112233');
+  const directionId = await addDirection(user, world);
+  return { user, world, directionId };
+}
+
+Deno.test('20 concurrent identical requests: one Graph call, one ad set, one audit row, 20 identical answers', async () => {
+  const { user, world, directionId } = await setup();
+  // Facebook answers slowly so that every request arrives while the first is still in flight.
+  await graphControl('POST', '/__control/latency', { ms: 300, ad_account_id: world.adAccountId });
+  const body = { direction_id: directionId, idempotency_key: `launch-${crypto.randomUUID()}` };
+  const replies = await Promise.all(Array.from({ length: 20 }, () => launch(user, body)));
+  for (const reply of replies) assert.equal(reply.status, 200, reply.text);
+  assert.equal(new Set(replies.map((r) => r.body.launch_id)).size, 1);
+  assert.equal(new Set(replies.map((r) => r.body.adset_id)).size, 1);
+  assert.equal(replies.filter((r) => r.body.replayed !== true).length, 1, 'one request launched, the others replayed it');
+  assert.equal((await graphRequests(world)).length, 1);
+  assert.equal((await graphAdSets(world)).length, 1);
+  const { data } = await service.from('adset_launches').select('id, status').eq('user_account_id', user.id);
+  assert.deepEqual(data, [{ id: replies[0].body.launch_id, status: 'succeeded' }]);
+});
+
+Deno.test('the same key later: the first result, no new call; a new key launches again', async () => {
+  const { user, world, directionId } = await setup();
+  const first = await launch(user, { direction_id: directionId, idempotency_key: 'monday-launch' });
+  assert.equal(first.status, 200, first.text);
+  const again = await launch(user, { direction_id: directionId, idempotency_key: 'monday-launch' });
+  assert.equal(again.status, 200);
+  assert.equal(again.body.adset_id, first.body.adset_id);
+  assert.equal(again.body.replayed, true);
+  assert.equal((await graphRequests(world)).length, 1);
+  const other = await launch(user, { direction_id: directionId, idempotency_key: 'tuesday-launch' });
+  assert.notEqual(other.body.adset_id, first.body.adset_id);
+  assert.equal((await graphAdSets(world)).length, 2);
+});
+
+Deno.test('the Idempotency-Key header works like the body field', async () => {
+  const { user, world, directionId } = await setup();
+  const call = () =>
+    fetch(`${Deno.env.get('STACK_API_URL')}/functions/v1/create-adset-in-direction`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json', 'idempotency-key': 'header-key-1' },
+      body: JSON.stringify({ direction_id: directionId }),
+    }).then((r) => r.json());
+  const [a, b] = [await call(), await call()];
+  assert.equal(a.adset_id, b.adset_id);
+  assert.equal((await graphRequests(world)).length, 1);
+});
+
+Deno.test('a key reused for another direction: 409 idempotency_key_reused, nothing sent', async () => {
+  const { user, world, directionId } = await setup();
+  const second = await addDirection(user, world);
+  assert.equal((await launch(user, { direction_id: directionId, idempotency_key: 'shared' })).status, 200);
+  const reply = await launch(user, { direction_id: second, idempotency_key: 'shared' });
+  assert.equal(reply.status, 409, reply.text);
+  assert.equal(reply.body.error.code, 'idempotency_key_reused');
+  assert.equal((await graphRequests(world)).length, 1);
+});
+
+Deno.test('keys are per user: two users may use the same key', async () => {
+  const a = await setup();
+  const b = await setup();
+  assert.equal((await launch(a.user, { direction_id: a.directionId, idempotency_key: 'daily' })).status, 200);
+  assert.equal((await launch(b.user, { direction_id: b.directionId, idempotency_key: 'daily' })).status, 200);
+  assert.equal((await graphAdSets(b.world)).length, 1);
+});
+
+Deno.test('a launch that crashed mid-way (row left pending): the key answers 409 launch_outcome_unknown, never relaunches', async () => {
+  const { user, world, directionId } = await setup();
+  const { error } = await service.from('adset_launches').insert({
+    user_account_id: user.id,
+    direction_id: directionId,
+    number_source: 'default',
+    phone_number: '+77011112233',
+    status: 'pending',
+    idempotency_key: 'crashed-launch',
+    started_at: new Date(Date.now() - 3_600_000).toISOString(),
+  });
+  assert.equal(error, null);
+  const reply = await launch(user, { direction_id: directionId, idempotency_key: 'crashed-launch' });
+  assert.equal(reply.status, 409, reply.text);
+  assert.equal(reply.body.error.code, 'launch_outcome_unknown');
+  assert.match(reply.body.error.message, /Ads Manager/);
+  assert.equal((await graphRequests(world)).length, 0);
+});
+
+Deno.test('without a key every launch gets its own record', async () => {
+  const { user, world, directionId } = await setup();
+  const a = await launch(user, { direction_id: directionId });
+  const b = await launch(user, { direction_id: directionId });
+  assert.notEqual(a.body.launch_id, b.body.launch_id);
+  assert.equal((await graphAdSets(world)).length, 2);
+});
