@@ -30,7 +30,18 @@ export function Dialog({ title, onClose, children, fallbackFocus, wide }: Dialog
       if (typeof dialog.showModal === 'function') dialog.showModal()
       else dialog.setAttribute('open', '')
     }
+    // Start on the first field of the content rather than on the close button.
+    const first = dialog.querySelector<HTMLElement>(
+      '[autofocus], .dialog-body input, .dialog-body select, .dialog-body textarea, .dialog-body button, .dialog-body [tabindex="0"]',
+    )
+    const focusStart = () => {
+      if (!dialog.contains(document.activeElement) || document.activeElement === dialog) (first ?? dialog.querySelector<HTMLElement>('button'))?.focus()
+    }
+    focusStart()
+    // Some engines run their own dialog focusing steps after showModal(); settle on ours.
+    const settle = setTimeout(focusStart, 0)
     return () => {
+      clearTimeout(settle)
       if (dialog.open && typeof dialog.close === 'function') dialog.close()
       // After the unmount commits: the opener may be removed in the same render (a deleted row).
       queueMicrotask(() => {

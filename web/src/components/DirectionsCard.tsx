@@ -42,7 +42,9 @@ export function DirectionsCard() {
         </p>
       ) : status === 'error' && directions.loadError.value ? (
         <div role="alert" class="state-message state-error">
-          <p>{render(directions.loadError.value)}</p>
+          <p>
+            {t('directions.loadFailed')} {render(directions.loadError.value)}
+          </p>
           <button type="button" class="button button-secondary" onClick={() => void directions.load()}>
             {t('directions.retry')}
           </button>

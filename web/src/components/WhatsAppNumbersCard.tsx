@@ -38,7 +38,9 @@ export function WhatsAppNumbersCard() {
         </p>
       ) : status === 'error' && numbers.loadError.value ? (
         <div role="alert" class="state-message state-error">
-          <p>{render(numbers.loadError.value)}</p>
+          <p>
+            {t('numbers.loadFailed')} {render(numbers.loadError.value)}
+          </p>
           <button type="button" class="button button-secondary" onClick={() => void numbers.load()}>
             {t('numbers.retry')}
           </button>
