@@ -62,6 +62,7 @@ describe('CreateDirectionDialog', () => {
     fill(dialog, 'Name', '  Implants ')
     fill(dialog, 'Daily budget', '25,50')
     fill(dialog, 'Target cost per lead (optional)', '4.5')
+    fill(dialog, 'Facebook campaign ID', '120210000000001')
     fireEvent.change(within(dialog).getByRole('combobox', { name: 'WhatsApp number' }), { target: { value: gateway.numbersTable[0]!.id } })
     fireEvent.click(within(dialog).getByRole('button', { name: 'Create direction' }))
 
@@ -72,6 +73,7 @@ describe('CreateDirectionDialog', () => {
         objective: 'whatsapp',
         daily_budget_cents: 2550,
         target_cpl_cents: 450,
+        fb_campaign_id: '120210000000001',
         whatsapp_phone_number_id: gateway.numbersTable[0]!.id,
       }),
     ])

@@ -10,7 +10,10 @@ interface FieldErrors {
   name?: Message
   budget?: Message
   target?: Message
+  campaign?: Message
 }
+
+export const CAMPAIGN_ID = /^[0-9]{1,32}$/
 
 export function CreateDirectionDialog({ onClose }: { onClose: () => void }) {
   const { directions, numbers, i18n } = useModels()
@@ -20,6 +23,7 @@ export function CreateDirectionDialog({ onClose }: { onClose: () => void }) {
   const [budget, setBudget] = useState('')
   const [target, setTarget] = useState('')
   const [numberChoice, setNumberChoice] = useState(USE_DEFAULT_NUMBER)
+  const [campaign, setCampaign] = useState('')
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({})
   const [saveError, setSaveError] = useState<Message | null>(null)
   const [saving, setSaving] = useState(false)
@@ -32,6 +36,7 @@ export function CreateDirectionDialog({ onClose }: { onClose: () => void }) {
     if (!name.trim()) errors.name = { key: 'createDirection.nameRequired' }
     if (budgetCents === null) errors.budget = { key: 'createDirection.budgetInvalid' }
     if (target.trim() && targetCents === null) errors.target = { key: 'createDirection.targetInvalid' }
+    if (campaign.trim() && !CAMPAIGN_ID.test(campaign.trim())) errors.campaign = { key: 'createDirection.campaignInvalid' }
     return { errors, budgetCents, targetCents }
   }
 
@@ -40,7 +45,7 @@ export function CreateDirectionDialog({ onClose }: { onClose: () => void }) {
     const { errors, budgetCents, targetCents } = validate()
     setFieldErrors(errors)
     setSaveError(null)
-    const firstInvalid = (['name', 'budget', 'target'] as const).find((field) => errors[field])
+    const firstInvalid = (['name', 'budget', 'target', 'campaign'] as const).find((field) => errors[field])
     if (firstInvalid || budgetCents === null) {
       document.getElementById(`direction-${firstInvalid ?? 'budget'}`)?.focus()
       return
@@ -52,6 +57,7 @@ export function CreateDirectionDialog({ onClose }: { onClose: () => void }) {
       daily_budget_cents: budgetCents,
       target_cpl_cents: targetCents,
       whatsapp_phone_number_id: objective === 'whatsapp' && numberChoice !== USE_DEFAULT_NUMBER ? numberChoice : null,
+      fb_campaign_id: campaign.trim() || null,
     })
     setSaving(false)
     if (failure) setSaveError(failure)
@@ -147,6 +153,26 @@ export function CreateDirectionDialog({ onClose }: { onClose: () => void }) {
             )}
           </div>
         ) : null}
+        <div class="field">
+          <label for="direction-campaign">{t('createDirection.campaign')}</label>
+          <input
+            id="direction-campaign"
+            class="input"
+            inputMode="numeric"
+            autoComplete="off"
+            value={campaign}
+            aria-invalid={Boolean(fieldErrors.campaign)}
+            aria-describedby={fieldErrors.campaign ? 'direction-campaign-error' : 'direction-campaign-hint'}
+            onInput={(event) => setCampaign(event.currentTarget.value)}
+          />
+          {fieldErrors.campaign ? (
+            fieldError('campaign')
+          ) : (
+            <p id="direction-campaign-hint" class="field-hint">
+              {t('createDirection.campaignHint')}
+            </p>
+          )}
+        </div>
         {saveError ? (
           <p role="alert" class="field-error">
             {render(saveError)}

@@ -219,8 +219,8 @@ describe('DirectionsCard', () => {
       g.addNumber('+77017654321')
       g.addDirection({ name: 'Implants' })
     })
-    fireEvent.click(within(await directionRow('Implants')).getByRole('button', { name: /^Change number/ }))
-    const dialog = await screen.findByRole('dialog', { name: 'Number for Implants' })
+    fireEvent.click(within(await directionRow('Implants')).getByRole('button', { name: /^Edit — / }))
+    const dialog = await screen.findByRole('dialog', { name: 'Edit Implants' })
     const select = within(dialog).getByRole('combobox', { name: 'WhatsApp number' })
     expect(select).toHaveProperty('value', '')
     fireEvent.change(select, { target: { value: gateway.numbersTable[1]!.id } })
@@ -237,11 +237,11 @@ describe('DirectionsCard', () => {
       g.addNumber('+77011234567')
       g.addDirection({ name: 'Implants' })
     })
-    gateway.failNext('directions.setNumber', {
+    gateway.failNext('directions.update', {
       code: '23503',
       message: 'insert or update on table "account_directions" violates foreign key constraint "account_directions_whatsapp_phone_number_fkey"',
     })
-    fireEvent.click(within(await directionRow('Implants')).getByRole('button', { name: /^Change number/ }))
+    fireEvent.click(within(await directionRow('Implants')).getByRole('button', { name: /^Edit — / }))
     const dialog = await screen.findByRole('dialog')
     fireEvent.change(within(dialog).getByRole('combobox'), { target: { value: gateway.numbersTable[0]!.id } })
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }))

@@ -99,6 +99,12 @@ function DirectionRow({ route, onLaunch, onEdit }: { route: DirectionRoute; onLa
             <dt>{t('directions.targetCpl')}</dt>
             <dd>{route.target_cpl_cents === null ? <span class="muted">{t('directions.noTarget')}</span> : i18n.money(route.target_cpl_cents)}</dd>
           </div>
+          {route.fb_campaign_id ? (
+            <div>
+              <dt>{t('directions.campaign')}</dt>
+              <dd class="mono">{route.fb_campaign_id}</dd>
+            </div>
+          ) : null}
           {isWhatsApp ? (
             <div class="fact-wide">
               <dt>{t('directions.number')}</dt>
@@ -118,12 +124,8 @@ function DirectionRow({ route, onLaunch, onEdit }: { route: DirectionRoute; onLa
         </dl>
       </div>
       <div class="item-actions">
-        {isWhatsApp ? (
-          <>
-            <ActionButton label={t('directions.launch')} context={route.direction_name} variant="primary" onClick={onLaunch} />
-            <ActionButton label={t('directions.changeNumber')} context={route.direction_name} onClick={onEdit} />
-          </>
-        ) : null}
+        {isWhatsApp ? <ActionButton label={t('directions.launch')} context={route.direction_name} variant="primary" onClick={onLaunch} /> : null}
+        <ActionButton label={t('directions.changeNumber')} context={route.direction_name} onClick={onEdit} />
         <ActionButton
           ref={historyButton}
           label={showHistory ? t('directions.hideHistory') : t('directions.history')}

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import { useModels } from '../models'
 import type { Message } from '../models/i18n'
 import type { DirectionRoute } from '../models/types'
+import { CAMPAIGN_ID } from './CreateDirectionDialog'
 import { Dialog } from './Dialog'
 import { NumberSelect, USE_DEFAULT_NUMBER } from './NumberSelect'
 
@@ -10,6 +11,8 @@ export function EditDirectionDialog({ route, onClose }: { route: DirectionRoute;
   const { directions, numbers, i18n } = useModels()
   const { t, render } = i18n
   const [choice, setChoice] = useState(route.own_number_id ?? USE_DEFAULT_NUMBER)
+  const [campaign, setCampaign] = useState(route.fb_campaign_id ?? '')
+  const [campaignError, setCampaignError] = useState(false)
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<Message | null>(null)
   const ownNumber = numbers.numbers.value.find((n) => n.id === route.own_number_id)
@@ -17,9 +20,18 @@ export function EditDirectionDialog({ route, onClose }: { route: DirectionRoute;
 
   const submit = async (event: Event) => {
     event.preventDefault()
+    const campaignId = campaign.trim()
+    setCampaignError(Boolean(campaignId) && !CAMPAIGN_ID.test(campaignId))
+    if (campaignId && !CAMPAIGN_ID.test(campaignId)) {
+      document.getElementById('edit-direction-campaign')?.focus()
+      return
+    }
     setSaving(true)
     setError(null)
-    const failure = await directions.setNumber(route.direction_id, choice === USE_DEFAULT_NUMBER ? null : choice)
+    const failure = await directions.update(route.direction_id, {
+      whatsapp_phone_number_id: route.objective === 'whatsapp' && choice !== USE_DEFAULT_NUMBER ? choice : null,
+      fb_campaign_id: campaignId || null,
+    })
     setSaving(false)
     if (failure) setError(failure)
     else onClose()
@@ -27,7 +39,8 @@ export function EditDirectionDialog({ route, onClose }: { route: DirectionRoute;
 
   return (
     <Dialog title={t('editDirection.title', { name: route.direction_name })} onClose={onClose}>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} noValidate>
+        {route.objective === 'whatsapp' ? (
         <div class="field">
           <label for="edit-direction-number">{t('createDirection.number')}</label>
           <NumberSelect
@@ -42,6 +55,23 @@ export function EditDirectionDialog({ route, onClose }: { route: DirectionRoute;
               {t('editDirection.currentInactive')}
             </p>
           ) : null}
+        </div>
+        ) : null}
+        <div class="field">
+          <label for="edit-direction-campaign">{t('createDirection.campaign')}</label>
+          <input
+            id="edit-direction-campaign"
+            class="input"
+            inputMode="numeric"
+            autoComplete="off"
+            value={campaign}
+            aria-invalid={campaignError}
+            aria-describedby="edit-direction-campaign-note"
+            onInput={(event) => setCampaign(event.currentTarget.value)}
+          />
+          <p id="edit-direction-campaign-note" class={campaignError ? 'field-error' : 'field-hint'}>
+            {campaignError ? t('createDirection.campaignInvalid') : t('createDirection.campaignHint')}
+          </p>
         </div>
         {error ? (
           <p role="alert" class="field-error">

@@ -131,6 +131,19 @@ export function describeLaunchError(result: Extract<FunctionResult<unknown>, { o
       return message('launchError.facebook_timeout')
     case 'facebook_error':
       return withExtra(message('launchError.facebook_error'))
+    case 'facebook_permission_denied':
+      return withExtra(message('launchError.facebook_permission_denied'))
+    case 'direction_campaign_missing':
+      return message('launchError.direction_campaign_missing')
+    case 'direction_inactive':
+      return message('launchError.direction_inactive')
+    case 'direction_not_whatsapp':
+      return message('launchError.direction_not_whatsapp')
+    case 'launch_in_progress':
+    case 'idempotency_key_reused':
+      return message('launchError.launch_in_progress')
+    case 'launch_outcome_unknown':
+      return message('launchError.launch_outcome_unknown')
   }
   if (result.status === 400 && error?.message) return message('launchError.bad_request', { message: error.message })
   if (result.status === 401) return message('launchError.unauthorized')

@@ -109,11 +109,11 @@ export function createSupabaseGateway(client: AppSupabaseClient): DataGateway {
       async listRoutes() {
         const [routes, own] = await Promise.all([
           client.from('direction_whatsapp_routes').select('*'),
-          client.from('account_directions').select('id, whatsapp_phone_number_id'),
+          client.from('account_directions').select('id, whatsapp_phone_number_id, fb_campaign_id'),
         ])
         if (routes.error) return failed(routes.error)
         if (own.error) return failed(own.error)
-        const ownById = new Map(own.data.map((row) => [row.id, row.whatsapp_phone_number_id]))
+        const ownById = new Map(own.data.map((row) => [row.id, row]))
         const mapped: DirectionRoute[] = routes.data.map((row) => ({
           direction_id: row.direction_id as string,
           direction_name: row.direction_name as string,
@@ -125,7 +125,8 @@ export function createSupabaseGateway(client: AppSupabaseClient): DataGateway {
           phone_number: row.phone_number ?? null,
           label: row.label ?? null,
           source: row.source as NumberSource,
-          own_number_id: ownById.get(row.direction_id as string) ?? null,
+          own_number_id: ownById.get(row.direction_id as string)?.whatsapp_phone_number_id ?? null,
+          fb_campaign_id: ownById.get(row.direction_id as string)?.fb_campaign_id ?? null,
         }))
         return ok(mapped)
       },
@@ -133,8 +134,8 @@ export function createSupabaseGateway(client: AppSupabaseClient): DataGateway {
         const { data, error } = await client.from('account_directions').insert(direction).select('id').single()
         return error ? failed(error) : ok({ id: data.id })
       },
-      async setNumber(id, numberId) {
-        const { error } = await client.from('account_directions').update({ whatsapp_phone_number_id: numberId }).eq('id', id)
+      async update(id, changes) {
+        const { error } = await client.from('account_directions').update(changes).eq('id', id)
         return error ? failed(error) : ok(null)
       },
     },

@@ -2,7 +2,7 @@ import { batch, computed, signal } from '@preact/signals'
 import { describeDbError } from '../lib/errors'
 import type { Message } from './i18n'
 import type { LoadStatus } from './numbers'
-import type { DataGateway, DirectionRoute, NewDirection } from './types'
+import type { DataGateway, DirectionChanges, DirectionRoute, NewDirection } from './types'
 
 export function createDirectionsModel(gateway: DataGateway['directions']) {
   const routes = signal<DirectionRoute[]>([])
@@ -40,8 +40,8 @@ export function createDirectionsModel(gateway: DataGateway['directions']) {
     return null
   }
 
-  async function setNumber(directionId: string, numberId: string | null): Promise<Message | null> {
-    const result = await gateway.setNumber(directionId, numberId)
+  async function update(directionId: string, changes: DirectionChanges): Promise<Message | null> {
+    const result = await gateway.update(directionId, changes)
     if (result.error) return describeDbError(result.error)
     await load()
     return null
@@ -55,7 +55,7 @@ export function createDirectionsModel(gateway: DataGateway['directions']) {
     })
   }
 
-  return { routes, status, loadError, usageByNumber, load, create, setNumber, clear }
+  return { routes, status, loadError, usageByNumber, load, create, update, clear }
 }
 
 export type DirectionsModel = ReturnType<typeof createDirectionsModel>

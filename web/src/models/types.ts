@@ -29,6 +29,8 @@ export interface DirectionRoute {
   source: NumberSource
   /** The number bound to the direction itself (null = "use default"). */
   own_number_id: string | null
+  /** The Facebook campaign its ad sets are created in. */
+  fb_campaign_id: string | null
 }
 
 export interface NewDirection {
@@ -37,6 +39,12 @@ export interface NewDirection {
   daily_budget_cents: number
   target_cpl_cents: number | null
   whatsapp_phone_number_id: string | null
+  fb_campaign_id: string | null
+}
+
+export interface DirectionChanges {
+  whatsapp_phone_number_id: string | null
+  fb_campaign_id: string | null
 }
 
 export interface FacebookConnection {
@@ -134,7 +142,7 @@ export interface DataGateway {
   directions: {
     listRoutes(): Promise<Result<DirectionRoute[]>>
     insert(direction: NewDirection): Promise<Result<{ id: string }>>
-    setNumber(id: string, numberId: string | null): Promise<Result<null>>
+    update(id: string, changes: DirectionChanges): Promise<Result<null>>
   }
   launches: {
     preview(directionId: string): Promise<FunctionResult<LaunchPreview>>

@@ -29,7 +29,7 @@ type Operation =
   | 'numbers.retire'
   | 'directions.listRoutes'
   | 'directions.insert'
-  | 'directions.setNumber'
+  | 'directions.update'
   | 'launches.history'
   | 'facebook.load'
   | 'facebook.saveIds'
@@ -106,6 +106,7 @@ export class MemoryGateway implements DataGateway {
       daily_budget_cents: 2000,
       target_cpl_cents: null,
       whatsapp_phone_number_id: null,
+      fb_campaign_id: null,
       is_active: true,
       ...direction,
     }
@@ -209,11 +210,11 @@ export class MemoryGateway implements DataGateway {
       const row = this.addDirection(direction)
       return ok({ id: row.id })
     },
-    setNumber: async (id, numberId) => {
-      const failure = await this.enter('directions.setNumber')
+    update: async (id, changes) => {
+      const failure = await this.enter('directions.update')
       if (failure) return fail(failure)
       const row = this.directionsTable.find((d) => d.id === id)
-      if (row) row.whatsapp_phone_number_id = numberId
+      if (row) Object.assign(row, changes)
       return ok(null)
     },
   }
@@ -235,6 +236,7 @@ export class MemoryGateway implements DataGateway {
       label: chosen?.label ?? null,
       source: own ? 'direction' : fallback ? 'default' : this.legacyNumber ? 'legacy' : 'page_default',
       own_number_id: d.whatsapp_phone_number_id,
+      fb_campaign_id: d.fb_campaign_id,
     }
   }
 
