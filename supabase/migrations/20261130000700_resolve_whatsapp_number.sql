@@ -71,7 +71,7 @@ comment on column public.direction_whatsapp_routes.phone_number is
   'E.164, except a legacy value that cannot be normalised, returned as stored (trimmed) so that a '
   'launch fails loudly instead of re-routing leads; null for page_default.';
 
-revoke all on table public.direction_whatsapp_routes from anon, authenticated;
+revoke all on table public.direction_whatsapp_routes from anon, authenticated, service_role;
 grant select on table public.direction_whatsapp_routes to authenticated;
 grant select on table public.direction_whatsapp_routes to service_role;
 

@@ -86,7 +86,7 @@ comment on view public.legacy_whatsapp_migration_issues is
   'with the reason code (missing_country_code, invalid_characters, invalid_country_code, too_short, '
   'too_long) and a sentence for the user.';
 
-revoke all on table public.legacy_whatsapp_migration_issues from anon, authenticated;
+revoke all on table public.legacy_whatsapp_migration_issues from anon, authenticated, service_role;
 grant select on table public.legacy_whatsapp_migration_issues to authenticated, service_role;
 
 -- Run it now; re-running later is harmless.

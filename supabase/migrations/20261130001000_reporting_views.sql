@@ -51,7 +51,7 @@ comment on view public.whatsapp_number_usage is
   'Per WhatsApp number: directions bound to it (direction_count), directions whose route reaches it '
   '(routed_direction_count, including through the default), launches with it and the last launch.';
 
-revoke all on table public.whatsapp_number_usage from anon, authenticated;
+revoke all on table public.whatsapp_number_usage from anon, authenticated, service_role;
 grant select on table public.whatsapp_number_usage to authenticated, service_role;
 
 -- Launch history with the direction's name and the number's label.
@@ -94,5 +94,37 @@ left join public.whatsapp_phone_numbers n
 comment on view public.adset_launch_history is
   'Ad set launches with direction name and number label, newest first when ordered by created_at.';
 
-revoke all on table public.adset_launch_history from anon, authenticated;
+revoke all on table public.adset_launch_history from anon, authenticated, service_role;
 grant select on table public.adset_launch_history to authenticated, service_role;
+
+-- ---------------------------------------------------------------------------------------------
+-- The views are read-only. Without a trigger, a write to a join view fails in the rewriter with
+-- 55000 ("cannot insert into view"), which PostgREST answers with HTTP 500. With an INSTEAD OF
+-- trigger the executor's privilege check runs first: nobody holds insert/update/delete on these
+-- views, so every write is 42501 (401/403 through PostgREST), and the trigger itself refuses too.
+create or replace function private.refuse_view_write()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  raise exception using
+    errcode = '42501',
+    message = pg_catalog.format('%s is a read-only view', tg_table_name);
+end
+$$;
+comment on function private.refuse_view_write() is 'INSTEAD OF trigger: the reporting views are read-only (42501).';
+revoke all on function private.refuse_view_write() from public, anon, authenticated;
+
+create trigger direction_whatsapp_routes_read_only
+  instead of insert or update or delete on public.direction_whatsapp_routes
+  for each row execute function private.refuse_view_write();
+create trigger whatsapp_number_usage_read_only
+  instead of insert or update or delete on public.whatsapp_number_usage
+  for each row execute function private.refuse_view_write();
+create trigger adset_launch_history_read_only
+  instead of insert or update or delete on public.adset_launch_history
+  for each row execute function private.refuse_view_write();
+create trigger legacy_whatsapp_migration_issues_read_only
+  instead of insert or update or delete on public.legacy_whatsapp_migration_issues
+  for each row execute function private.refuse_view_write();
