@@ -161,6 +161,9 @@ async function handle(world: GraphWorld, faults: FaultQueue, req: IncomingMessag
     if (fault.kind === 'drop') {
       if (fault.delayMs) await sleep(fault.delayMs);
       record.response_status = 0;
+      // Part of a response, then the reset: the client cannot mistake it for a request never sent
+      // (HTTP clients silently resend those on a fresh connection).
+      req.socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 64\r\n\r\n{"id":');
       req.socket.destroy();
       return;
     }

@@ -31,12 +31,16 @@ export interface LaunchRow {
 const LAUNCH_COLUMNS = `id, direction_id, status, fb_adset_id, phone_number, whatsapp_phone_number_id, number_source,
   used_page_fallback, error_code, error_subcode, error_message, error_user_title, error_user_msg, fb_trace_id, attempts, started_at`;
 
-/** The user's ad account, Page and token; read only after the caller was allowed to act. */
+/**
+ * The user's ad account, Page and token; read only after the caller was allowed to act. The token
+ * lives in private.facebook_access_tokens (the browser writes it through public.user_facebook_tokens
+ * and can never read it back).
+ */
 export async function loadConnection(userAccountId: string): Promise<StoredConnection | null> {
   const { rows } = await database().query(
     `select ua.ad_account_id, ua.page_id, t.access_token
        from public.user_accounts ua
-       left join public.user_facebook_tokens t on t.user_account_id = ua.id
+       left join private.facebook_access_tokens t on t.user_account_id = ua.id
       where ua.id = $1`,
     [userAccountId],
   );
