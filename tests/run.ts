@@ -41,7 +41,8 @@ function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv, label: string
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    // Summaries are parsed from the output: colour codes must not split the numbers.
+    child.on('close', (code) => resolve({ code: code ?? 1, output: output.replace(/\x1b\[[0-9;]*m/g, '') }));
     child.on('error', (error) => resolve({ code: 1, output: String(error) }));
   });
 }
@@ -161,7 +162,8 @@ async function main() {
     }
   };
 
-  const baseEnv: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete baseEnv.FORCE_COLOR; // Deno forces colour when FORCE_COLOR is set at all
   for (const suite of selected.filter((s) => !s.needsStack)) await record(suite, baseEnv);
 
   const stackSuites = selected.filter((s) => s.needsStack);
