@@ -127,12 +127,12 @@ export interface HttpResult {
   headers: Headers;
 }
 
-export async function http(path: string, init: { method?: string; bearer?: string | null; apikey?: string | null; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+export async function http(path: string, init: { method?: string; bearer?: string | null; apikey?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
   const headers: Record<string, string> = { ...(init.headers ?? {}) };
   const apikey = init.apikey === undefined ? env.anonKey : init.apikey;
   if (apikey) headers.apikey = apikey;
   if (init.bearer) headers.authorization = `Bearer ${init.bearer}`;
-  let body: string | Buffer | undefined;
+  let body: string | undefined;
   if (init.rawBody !== undefined) body = init.rawBody;
   else if (init.body !== undefined) body = JSON.stringify(init.body);
   if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
