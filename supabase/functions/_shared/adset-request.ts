@@ -37,9 +37,6 @@ export interface AdSetPlan {
   defaultCountry: string;
 }
 
-export const DIRECTION_COLUMNS =
-  'id, user_account_id, name, objective, daily_budget_cents, is_active, fb_campaign_id, default_settings, allow_page_number_fallback';
-
 function launchDate(): string {
   return new Date().toISOString().slice(0, 10);
 }

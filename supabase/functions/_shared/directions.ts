@@ -1,26 +1,29 @@
 // Finds a direction and its WhatsApp number as the caller sees them, and checks it can be launched.
-import type { SupabaseClient } from '@supabase/supabase-js';
-import { DIRECTION_COLUMNS, type DirectionRow, type FacebookConnection, type ResolvedNumber } from './adset-request.ts';
+import type { DirectionRow, FacebookConnection, ResolvedNumber } from './adset-request.ts';
+import type { Caller } from './auth.ts';
 import { AppError } from './errors.ts';
-import type { StoredConnection } from './launch-store.ts';
+import { loadLaunchTarget, type LaunchTarget, type StoredConnection } from './launch-store.ts';
+import { userScopedClient } from './supabase-clients.ts';
 
 /**
- * Reads the direction and resolve_whatsapp_number(direction_id) through `client`: with the caller's
- * JWT, RLS hides other users' directions (null here, 404 to the caller).
+ * The direction, its number and its user's connection, as the caller may see them. A user's request
+ * goes through resolve_whatsapp_number with the user's JWT first: RLS answers zero rows for a direction
+ * that is not theirs (null here, 404 to the caller), and only then is the direction read server-side.
+ * An automation (service role) may act on any direction: one server-side read.
  */
-export async function findDirectionWithNumber(
-  client: SupabaseClient,
-  directionId: string,
-): Promise<{ direction: DirectionRow; number: ResolvedNumber } | null> {
-  const [found, resolved] = await Promise.all([
-    client.from('account_directions').select(DIRECTION_COLUMNS).eq('id', directionId).maybeSingle(),
-    client.rpc('resolve_whatsapp_number', { direction_id: directionId }),
-  ]);
-  if (found.error) throw new Error(`reading the direction failed: ${found.error.message}`);
+export async function findLaunchTarget(caller: Caller, directionId: string): Promise<Required<LaunchTarget> | null> {
+  if (caller.kind === 'service') {
+    const target = await loadLaunchTarget(directionId, true);
+    return target?.number ? (target as Required<LaunchTarget>) : null;
+  }
+  const resolved = await userScopedClient(caller.authorization).rpc('resolve_whatsapp_number', { direction_id: directionId });
   if (resolved.error) throw new Error(`resolve_whatsapp_number failed: ${resolved.error.message}`);
   const number = (resolved.data as ResolvedNumber[] | null)?.[0];
-  if (!found.data || !number) return null;
-  return { direction: found.data as unknown as DirectionRow, number };
+  if (!number) return null;
+  const target = await loadLaunchTarget(directionId, false);
+  // Belt and braces: RLS already limited the resolve to the caller's own directions.
+  if (!target || target.direction.user_account_id !== caller.userId) return null;
+  return { ...target, number };
 }
 
 export const directionNotFound = (directionId: string) =>

@@ -125,6 +125,54 @@ export async function finishLaunch(launchId: string, finish: LaunchFinish): Prom
   );
 }
 
+export interface LaunchTarget {
+  direction: DirectionRow;
+  connection: StoredConnection;
+  /** Present when asked for: resolve_whatsapp_number as the server (service role) sees it. */
+  number?: ResolvedNumber;
+}
+
+const DIRECTION_SELECT = `d.id, d.user_account_id, d.name, d.objective::text as objective, d.daily_budget_cents, d.is_active,
+            d.fb_campaign_id, d.default_settings, d.allow_page_number_fallback`;
+
+function directionFrom(row: Record<string, any>): DirectionRow {
+  return {
+    id: row.id,
+    user_account_id: row.user_account_id,
+    name: row.name,
+    objective: row.objective,
+    daily_budget_cents: row.daily_budget_cents,
+    is_active: row.is_active,
+    fb_campaign_id: row.fb_campaign_id,
+    default_settings: row.default_settings,
+    allow_page_number_fallback: row.allow_page_number_fallback,
+  };
+}
+
+/**
+ * A direction with its user's Facebook connection, in one round trip. Server-side: callers must have
+ * established that the requester may act on this direction (RLS-scoped resolve for users).
+ */
+export async function loadLaunchTarget(directionId: string, withNumber: boolean): Promise<LaunchTarget | null> {
+  const { rows } = await database().query(
+    `select ${DIRECTION_SELECT}, ua.ad_account_id, ua.page_id, t.access_token
+            ${withNumber ? ', r.phone_number, r.whatsapp_phone_number_id, r.source::text as source' : ''}
+       from public.account_directions d
+       join public.user_accounts ua on ua.id = d.user_account_id
+       left join private.facebook_access_tokens t on t.user_account_id = d.user_account_id
+       ${withNumber ? 'cross join lateral public.resolve_whatsapp_number(d.id) r' : ''}
+      where d.id = $1`,
+    [directionId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    direction: directionFrom(row),
+    connection: { ad_account_id: row.ad_account_id, page_id: row.page_id, access_token: row.access_token },
+    number: withNumber ? { phone_number: row.phone_number, whatsapp_phone_number_id: row.whatsapp_phone_number_id, source: row.source } : undefined,
+  };
+}
+
 export interface DirectionWithNumber {
   direction: DirectionRow;
   number: ResolvedNumber;
@@ -136,8 +184,7 @@ export interface DirectionWithNumber {
  */
 export async function loadDirectionsWithNumbers(userAccountId: string, ids: string[] | null): Promise<DirectionWithNumber[]> {
   const { rows } = await database().query(
-    `select d.id, d.user_account_id, d.name, d.objective::text as objective, d.daily_budget_cents, d.is_active,
-            d.fb_campaign_id, d.default_settings, d.allow_page_number_fallback,
+    `select ${DIRECTION_SELECT},
             r.phone_number, r.whatsapp_phone_number_id, r.source::text as source
        from public.account_directions d
        cross join lateral public.resolve_whatsapp_number(d.id) r
@@ -147,17 +194,7 @@ export async function loadDirectionsWithNumbers(userAccountId: string, ids: stri
     [userAccountId, ids],
   );
   return rows.map((row) => ({
-    direction: {
-      id: row.id,
-      user_account_id: row.user_account_id,
-      name: row.name,
-      objective: row.objective,
-      daily_budget_cents: row.daily_budget_cents,
-      is_active: row.is_active,
-      fb_campaign_id: row.fb_campaign_id,
-      default_settings: row.default_settings,
-      allow_page_number_fallback: row.allow_page_number_fallback,
-    },
+    direction: directionFrom(row),
     number: { phone_number: row.phone_number, whatsapp_phone_number_id: row.whatsapp_phone_number_id, source: row.source },
   }));
 }

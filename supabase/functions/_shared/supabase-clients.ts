@@ -1,4 +1,5 @@
-// supabase-js clients: one scoped to the caller (their JWT, so RLS applies) and the service client.
+// The supabase-js client scoped to the caller: their JWT goes to PostgREST, so RLS applies.
+// Server-side reads and the audit table use the direct connection in db.ts.
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { requiredEnv } from './config.ts';
 
@@ -10,11 +11,4 @@ export function userScopedClient(authorization: string): SupabaseClient {
     ...options,
     global: { headers: { Authorization: authorization } },
   });
-}
-
-let service: SupabaseClient | undefined;
-/** Bypasses RLS: only for automations and for server-side reads after the caller was checked. */
-export function serviceClient(): SupabaseClient {
-  service ??= createClient(requiredEnv('SUPABASE_URL'), requiredEnv('SUPABASE_SERVICE_ROLE_KEY'), options);
-  return service;
 }

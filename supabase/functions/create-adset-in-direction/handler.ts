@@ -4,14 +4,13 @@ import type { AdSetPlan } from '../_shared/adset-request.ts';
 import { buildAdSetRequest } from '../_shared/adset-request.ts';
 import { authenticate } from '../_shared/auth.ts';
 import { defaultCountry, graphSettings } from '../_shared/config.ts';
-import { directionNotFound, directionProblem, findDirectionWithNumber, requireConnection } from '../_shared/directions.ts';
+import { directionNotFound, directionProblem, findLaunchTarget, requireConnection } from '../_shared/directions.ts';
 import { errorResponse, jsonResponse } from '../_shared/errors.ts';
 import { launchAdSet } from '../_shared/launch.ts';
-import { describeRequest, loadConnection } from '../_shared/launch-store.ts';
+import { describeRequest } from '../_shared/launch-store.ts';
 import { RateGate } from '../_shared/rate-gate.ts';
 import { booleanField, idempotencyKeyField, integerField, readJsonBody, statusField, uuidField } from '../_shared/request-body.ts';
 import { respond } from '../_shared/respond.ts';
-import { serviceClient, userScopedClient } from '../_shared/supabase-clients.ts';
 
 const FIELDS = ['direction_id', 'status', 'dry_run', 'idempotency_key', 'daily_budget_cents'];
 /** 100 million in minor units: far above any real daily budget, below integer overflow. */
@@ -29,14 +28,13 @@ export function handler(req: Request): Promise<Response> {
       idempotencyKeyField(req.headers.get('idempotency-key') ?? undefined, 'Idempotency-Key header') ??
       crypto.randomUUID();
 
-    // Users see only their own directions (RLS); automations may act on any, for the direction's user.
-    const client = caller.kind === 'user' ? userScopedClient(caller.authorization) : serviceClient();
-    const found = await findDirectionWithNumber(client, directionId);
+    // Users act only on their own directions (RLS); automations on any, for the direction's user.
+    const found = await findLaunchTarget(caller, directionId);
     if (!found) throw directionNotFound(directionId);
     const problem = directionProblem(found.direction);
     if (problem) throw problem;
 
-    const connection = requireConnection(await loadConnection(found.direction.user_account_id));
+    const connection = requireConnection(found.connection);
     const settings = graphSettings();
     const plan: AdSetPlan = {
       direction: found.direction,
