@@ -8,7 +8,7 @@ let pool: pg.Pool | undefined;
 
 export function database(): pg.Pool {
   if (!pool) {
-    pool = new pg.Pool({ connectionString: requiredEnv('SUPABASE_DB_URL'), max: 12, idleTimeoutMillis: 30_000 });
+    pool = new pg.Pool({ connectionString: requiredEnv('SUPABASE_DB_URL'), max: 20, idleTimeoutMillis: 30_000 });
     // An idle client's connection error must not crash the runtime; the next query reconnects.
     pool.on('error', () => {});
   }
