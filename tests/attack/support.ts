@@ -90,22 +90,42 @@ export interface Snapshot {
 }
 
 export async function snapshot(userIds: string[]): Promise<Snapshot> {
-  const tables = (await publicRelations()).filter((r) => r.kind === 'table');
-  assert.ok(tables.length > 0, 'the public schema has tables to snapshot');
+  // public and private base tables (the token itself lives server-side in private), plus auth.users.
+  const { rows: tables } = await db().query<{ schema: string; name: string; columns: string[] }>(`
+    select t.table_schema as schema, t.table_name as name, array_agg(c.column_name::text order by c.ordinal_position) as columns
+    from information_schema.tables t
+    join information_schema.columns c on c.table_schema = t.table_schema and c.table_name = t.table_name
+    where t.table_type = 'BASE TABLE' and (t.table_schema in ('public', 'private') or (t.table_schema = 'auth' and t.table_name = 'users'))
+    group by t.table_schema, t.table_name order by 1, 2`);
+  assert.ok(tables.some((t) => t.schema === 'public'), 'the public schema has tables to snapshot');
   const counts: Record<string, number> = {};
   const rows: Record<string, unknown[]> = {};
-  for (const table of [...tables.map((t) => ({ schema: 'public', ...t })), { schema: 'auth', name: 'users', kind: 'table' as const, columns: ['id'], primaryKey: 'id' }]) {
-    const qualified = `${table.schema}.${pg.escapeIdentifier(table.name)}`;
+  for (const table of tables) {
+    const qualified = `${pg.escapeIdentifier(table.schema)}.${pg.escapeIdentifier(table.name)}`;
     const { rows: [{ n }] } = await db().query<{ n: number }>(`select count(*)::int as n from ${qualified}`);
     counts[`${table.schema}.${table.name}`] = n;
     const owner = table.columns.includes('user_account_id') ? 'user_account_id' : table.columns.includes('id') ? 'id' : null;
     if (!owner) continue;
     const { rows: own } = await db().query(
-      `select to_jsonb(t) as row from ${qualified} t where ${pg.escapeIdentifier(owner)} = any($1::uuid[]) order by to_jsonb(t)::text`,
+      `select to_jsonb(t) as row from ${qualified} t where ${pg.escapeIdentifier(owner)}::text = any($1::text[]) order by to_jsonb(t)::text`,
       [userIds]);
     rows[`${table.schema}.${table.name}`] = own.map((r) => r.row);
   }
   return { counts, rows };
+}
+
+/** Every non-null access_token value stored for these users, wherever a column of that name lives. */
+export async function storedTokens(userIds: string[]): Promise<string[]> {
+  const { rows: places } = await db().query<{ schema: string; name: string }>(`
+    select c.table_schema as schema, c.table_name as name from information_schema.columns c
+    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
+    where c.column_name = 'access_token' and c.table_schema in ('public', 'private')`);
+  const found: string[] = [];
+  for (const p of places) {
+    const { rows } = await db().query(`select access_token from ${pg.escapeIdentifier(p.schema)}.${pg.escapeIdentifier(p.name)} where user_account_id = any($1::uuid[]) and access_token is not null`, [userIds]);
+    found.push(...rows.map((r) => r.access_token as string));
+  }
+  return found.sort();
 }
 
 /** Runs `attack`, then asserts the given users' rows and every table's row count are unchanged. */
