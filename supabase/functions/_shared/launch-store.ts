@@ -135,17 +135,17 @@ export interface LaunchTarget {
 const DIRECTION_SELECT = `d.id, d.user_account_id, d.name, d.objective::text as objective, d.daily_budget_cents, d.is_active,
             d.fb_campaign_id, d.default_settings, d.allow_page_number_fallback`;
 
-function directionFrom(row: Record<string, any>): DirectionRow {
+function directionFrom(row: Record<string, unknown>): DirectionRow {
   return {
-    id: row.id,
-    user_account_id: row.user_account_id,
-    name: row.name,
-    objective: row.objective,
-    daily_budget_cents: row.daily_budget_cents,
-    is_active: row.is_active,
-    fb_campaign_id: row.fb_campaign_id,
+    id: row.id as string,
+    user_account_id: row.user_account_id as string,
+    name: row.name as string,
+    objective: row.objective as string,
+    daily_budget_cents: row.daily_budget_cents as number,
+    is_active: row.is_active as boolean,
+    fb_campaign_id: row.fb_campaign_id as string | null,
     default_settings: row.default_settings,
-    allow_page_number_fallback: row.allow_page_number_fallback,
+    allow_page_number_fallback: row.allow_page_number_fallback as boolean,
   };
 }
 

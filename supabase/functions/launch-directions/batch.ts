@@ -47,7 +47,7 @@ function failed(directionId: string, error: AppError): BatchResult {
   return { direction_id: directionId, ok: false, launch_id: error.extra.launchId, error: body.error as Record<string, unknown> };
 }
 
-export async function runBatch(input: BatchInput): Promise<BatchResult[]> {
+export function runBatch(input: BatchInput): Promise<BatchResult[]> {
   const gate = new RateGate();
   const throttleDeadline = Date.now() + input.maxThrottleWaitMs;
 

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- JSON from the Graph double and the functions, asserted field by field
 // launch-directions: many directions of one user, bounded concurrency, Facebook throttling part-way.
 // Every direction ends succeeded or failed with a reason; none is lost, none launched twice.
 import assert from 'node:assert/strict';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {
   addDirection, addFaults, addNumber, connectFacebook, createFacebookWorld, functionLogs, graphAdSets, graphRequests,
-  launch, launchRow, signUp, type FacebookWorld, type FunctionReply, type TestUser,
+  launch, launchRow, signUp, type FacebookWorld, type FunctionReply,
 } from './support.ts';
 
 const tokensUsed: string[] = [];

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- JSON from the Graph double and the functions, asserted field by field
 // Test support for the function suites: the running stack (env from the test runner), fresh users
 // signed up through supabase-js, the Graph API double's control API, and raw function calls.
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
