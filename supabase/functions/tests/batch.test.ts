@@ -102,6 +102,32 @@ Deno.test('one failure never stops the others: a token expiring mid-batch fails 
   assert.equal((await graphAdSets(world)).length, 8);
 });
 
+Deno.test('a throttled launch pauses the whole batch: no worker calls Facebook during the pause', async () => {
+  const user = await signUp();
+  const world = await createFacebookWorld();
+  await connectFacebook(user, world);
+  const ids = await insertDirections(user, world, 24);
+  await addFaults(world, [{
+    after: 6,
+    reply: {
+      status: 400,
+      headers: { 'retry-after': '1' },
+      body: { error: { message: 'User request limit reached', type: 'OAuthException', code: 17, error_subcode: 2446079, is_transient: true, fbtrace_id: 'AbCdEfGhIjK' } },
+    },
+  }]);
+  const reply = await runBatch({ user_account_id: user.id, direction_ids: ids, concurrency: 4 });
+  assert.equal(reply.status, 200, reply.text);
+  assert.equal(reply.body.succeeded, 24);
+  const requests = await graphRequests(world);
+  const throttled = requests.find((r) => r.fault);
+  assert.ok(throttled);
+  const pauseStart = Date.parse(throttled.at);
+  // Calls already in flight may land just after the refusal; none may start within the pause.
+  const during = requests.filter((r) => Date.parse(r.at) > pauseStart + 250 && Date.parse(r.at) < pauseStart + 900);
+  assert.deepEqual(during.map((r) => r.seq), [], 'requests sent while the batch should have been paused');
+  assert.equal((await graphAdSets(world)).length, 24);
+});
+
 Deno.test('batch input: unknown user 404, not connected 409, bad ids and concurrency 400', async () => {
   const missing = await runBatch({ user_account_id: crypto.randomUUID() });
   assert.equal(missing.status, 404, missing.text);

@@ -187,6 +187,23 @@ Deno.test('rate limit (17, usage header says 0 minutes) twice then success: back
   assert.equal((await graphAdSets(world)).length, 1);
 });
 
+Deno.test('rate limit with Retry-After 1 s: the retry waits at least that long, then succeeds', async () => {
+  const { user, world, directionId } = await setup();
+  await addFaults(world, [{
+    reply: {
+      status: 400,
+      headers: { 'retry-after': '1' },
+      body: { error: { message: 'User request limit reached', type: 'OAuthException', code: 17, error_subcode: 2446079, is_transient: true, fbtrace_id: 'AbCdEfGhIjK' } },
+    },
+  }]);
+  const reply = await launch(user, { direction_id: directionId });
+  assert.equal(reply.status, 200, reply.text);
+  const requests = await graphRequests(world);
+  assert.equal(requests.length, 2);
+  const gap = Date.parse(requests[1].at) - Date.parse(requests[0].at);
+  assert.ok(gap >= 950, `waited ${gap} ms before retrying`);
+});
+
 Deno.test('rate limit with estimated_time_to_regain_access 5 minutes: 429 with Retry-After 300, no sleeping', async () => {
   const { user, world, directionId } = await setup();
   await addFaults(world, [{ reply: 'rate_limit', code: 80004, regain_minutes: 5, times: 5 }]);
