@@ -1,9 +1,13 @@
 // One JSON line per event. Secrets registered here are scrubbed from every line, whatever field carries them.
 const secrets = new Set<string>();
+const MAX_SECRETS = 10_000;
 
 /** Registers a value (a Facebook token) that must never reach a log line. */
 export function registerSecret(value: string | null | undefined): void {
-  if (value && value.length >= 8) secrets.add(value);
+  if (!value || value.length < 8 || secrets.has(value)) return;
+  secrets.add(value);
+  // A long-lived worker sees many users: keep the most recent tokens (the EAA pattern still applies).
+  if (secrets.size > MAX_SECRETS) secrets.delete(secrets.values().next().value!);
 }
 
 export function forgetSecret(value: string | null | undefined): void {
