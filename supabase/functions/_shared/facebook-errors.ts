@@ -20,9 +20,8 @@ export interface ClassifiedFacebookError {
 }
 
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 613]);
-export const NUMBER_REJECTION_SUBCODES = new Set([1487246, 2446885, 2446886]);
 
-export function isRateLimitCode(code: number | null): boolean {
+function isRateLimitCode(code: number | null): boolean {
   return code !== null && (RATE_LIMIT_CODES.has(code) || (code >= 80000 && code <= 80014));
 }
 

@@ -10,11 +10,7 @@ export function registerSecret(value: string | null | undefined): void {
   if (secrets.size > MAX_SECRETS) secrets.delete(secrets.values().next().value!);
 }
 
-export function forgetSecret(value: string | null | undefined): void {
-  if (value) secrets.delete(value);
-}
-
-export function scrub(text: string): string {
+function scrub(text: string): string {
   let out = text;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
   // Facebook tokens start with EAA; drop any that were not registered (e.g. echoed in an error message).
