@@ -23,21 +23,62 @@ interface GatewayOptions {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
+/** Largest request body the gateway forwards; nothing this product sends comes close. */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** How much of an oversized body is read and discarded so the client can read the 413. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
 function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}) {
   res.writeHead(status, { ...CORS_HEADERS, 'content-type': 'application/json', ...extra });
   res.end(JSON.stringify(body));
 }
 
+/** Answers 413; the rest of the oversized body is discarded, never forwarded. */
+export function refuseTooLarge(req: IncomingMessage, res: ServerResponse) {
+  if (!res.headersSent) {
+    res.writeHead(413, { ...CORS_HEADERS, 'content-type': 'application/json' });
+    res.end(JSON.stringify({ code: 'request_too_large', message: `Request body is larger than ${MAX_BODY_BYTES} bytes` }));
+  }
+  discardBody(req);
+}
+
+/**
+ * Reads and throws away the rest of a refused body (up to a bound): closing on a client that is still
+ * uploading makes it see a reset instead of the 413; once drained, the connection stays usable.
+ */
+export function discardBody(req: IncomingMessage) {
+  let drained = 0;
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > MAX_DRAIN_BYTES) req.destroy();
+  });
+  req.resume();
+}
+
 function proxy(req: IncomingMessage, res: ServerResponse, port: number, path: string, headers: http.OutgoingHttpHeaders) {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuseTooLarge(req, res);
+  let received = 0;
+  let refused = false;
   const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path, headers, agent }, (up) => {
     const responseHeaders = { ...up.headers, ...CORS_HEADERS };
     res.writeHead(up.statusCode ?? 502, responseHeaders);
     up.pipe(res);
   });
   upstream.on('error', (error) => {
+    if (refused) return; // we cut the upstream ourselves after answering 413
     if (res.headersSent) return res.destroy();
     sendJson(res, 503, { code: 'upstream_unavailable', message: `The service behind ${req.url?.split('?')[0]} is unavailable: ${error.message}` },
       { 'retry-after': '1' });
+  });
+  // A chunked body has no length up front: count it as it streams and stop at the limit.
+  req.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > MAX_BODY_BYTES && !refused) {
+      refused = true;
+      req.unpipe(upstream);
+      upstream.destroy();
+      refuseTooLarge(req, res);
+    }
   });
   req.pipe(upstream);
 }
@@ -68,7 +109,10 @@ export function createGateway({ config, apiKeys, auth }: GatewayOptions): http.S
         if (!apikey && !bearerToken) return sendJson(res, 401, { message: 'No API key found in request' });
         if (apikey && !knownKeys.has(apikey)) return sendJson(res, 401, { message: 'Invalid API key' });
         if (!authorization && apikey) headers.authorization = `Bearer ${apikey}`;
-        if (service === 'auth/v1') return auth(req, res, subPath, url.searchParams, CORS_HEADERS);
+        if (service === 'auth/v1') {
+          if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuseTooLarge(req, res);
+          return auth(req, res, subPath, url.searchParams, CORS_HEADERS);
+        }
         return proxy(req, res, config.ports.rest, subPath + url.search, headers);
       }
 
