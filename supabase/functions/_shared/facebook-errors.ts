@@ -1,5 +1,6 @@
 // Reads Facebook's error envelope and sorts it into what the product does about it (DESIGN.md §5).
 import type { FacebookErrorDetails } from './errors.ts';
+import { redactSecrets } from './log.ts';
 
 export type FacebookErrorKind =
   | 'token_invalid'       // 190: the user must reconnect Facebook
@@ -26,7 +27,8 @@ function isRateLimitCode(code: number | null): boolean {
 }
 
 const asNumber = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
-const asText = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+// Facebook's texts go to the user, the audit row and the logs: a token echoed in them is cut out here, once.
+const asText = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? redactSecrets(v) : null);
 
 export function kindOf(code: number | null, subcode: number | null, transient: boolean): FacebookErrorKind {
   if (code === 190) return 'token_invalid';

@@ -10,7 +10,8 @@ export function registerSecret(value: string | null | undefined): void {
   if (secrets.size > MAX_SECRETS) secrets.delete(secrets.values().next().value!);
 }
 
-function scrub(text: string): string {
+/** Removes every registered secret (and anything shaped like a Facebook token) from a text. */
+export function redactSecrets(text: string): string {
   let out = text;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
   // Facebook tokens start with EAA; drop any that were not registered (e.g. echoed in an error message).
@@ -20,7 +21,7 @@ function scrub(text: string): string {
 export type LogFields = Record<string, unknown>;
 
 export function log(level: 'info' | 'warn' | 'error', msg: string, fields: LogFields = {}): void {
-  const line = scrub(JSON.stringify({ level, msg, at: new Date().toISOString(), ...fields }));
+  const line = redactSecrets(JSON.stringify({ level, msg, at: new Date().toISOString(), ...fields }));
   if (level === 'error') console.error(line);
   else console.log(line);
 }
