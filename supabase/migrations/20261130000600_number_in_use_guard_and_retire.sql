@@ -61,10 +61,11 @@ declare
   moved integer;
 begin
   -- Visible numbers only (RLS): another user's id is "not found", like a missing one.
+  -- SQLSTATE PT404 is PostgREST's convention for HTTP 404 (P0002 would be answered with a 500).
   select n.* into retired from public.whatsapp_phone_numbers n where n.id = retire_whatsapp_number.number_id;
   if not found then
     raise exception using
-      errcode = 'P0002',
+      errcode = 'PT404',
       message = 'whatsapp_number_not_found: no such WhatsApp number',
       detail = pg_catalog.jsonb_build_object('number_id', retire_whatsapp_number.number_id)::text;
   end if;
@@ -74,7 +75,7 @@ begin
   select n.* into retired from public.whatsapp_phone_numbers n where n.id = retire_whatsapp_number.number_id for update;
   if not found then
     raise exception using
-      errcode = 'P0002',
+      errcode = 'PT404',
       message = 'whatsapp_number_not_found: no such WhatsApp number',
       detail = pg_catalog.jsonb_build_object('number_id', retire_whatsapp_number.number_id)::text;
   end if;

@@ -173,7 +173,7 @@ select throws_ok($q$ update public.legacy_whatsapp_migration_issues set user_acc
 select throws_ok($q$ delete from public.legacy_whatsapp_migration_issues where user_account_id = tests.uid('alice') $q$, '42501', null, 'legacy_whatsapp_migration_issues: delete by another user is refused with 42501');
 -- rpc
 select is_empty($q$ select * from public.resolve_whatsapp_number((select direction from f)) $q$, 'rpc resolve_whatsapp_number of another user''s direction returns nothing');
-select tests.throws_with($q$ select public.retire_whatsapp_number((select retire_number from f)) $q$, 'P0002', '^whatsapp_number_not_found', 'rpc retire_whatsapp_number of another user''s number: not found, like a missing one');
+select tests.throws_with($q$ select public.retire_whatsapp_number((select retire_number from f)) $q$, 'PT404', '^whatsapp_number_not_found', 'rpc retire_whatsapp_number of another user''s number: not found, like a missing one');
 
 -- ==== the service role ==========================================================================
 select tests.clear_authentication();

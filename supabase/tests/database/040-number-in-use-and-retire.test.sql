@@ -44,9 +44,9 @@ select tests.throws_with(format($$ select public.retire_whatsapp_number(%L, %L) 
 select tests.throws_with(format($$ select public.retire_whatsapp_number(%L, %L) $$, (select braces from n), (select off from n)),
   '22023', '^replacement_id: \+77014444444 is inactive', 'an inactive replacement is refused');
 select tests.throws_with(format($$ select public.retire_whatsapp_number(%L) $$, (select bob from n)),
-  'P0002', '^whatsapp_number_not_found', 'another user''s number is "not found", like a missing one');
+  'PT404', '^whatsapp_number_not_found', 'another user''s number is "not found", like a missing one');
 select tests.throws_with(format($$ select public.retire_whatsapp_number(%L) $$, gen_random_uuid()),
-  'P0002', '^whatsapp_number_not_found', 'a missing number is not found');
+  'PT404', '^whatsapp_number_not_found', 'a missing number is not found');
 select is((select count(*)::int from public.account_directions where whatsapp_phone_number_id = (select braces from n)), 2,
   'refused calls changed nothing');
 
