@@ -1,5 +1,6 @@
 // The committed database types must match what `supabase gen types` produces from the migrations.
-// Fix a failure with: npm run gen:types
+// Fix a failure with: npm run gen:types. (Regenerates with `supabase gen types typescript --remote=$STACK_DB_URL
+// --schema public`; --remote is the CLI 3 spelling of the deprecated --db-url.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

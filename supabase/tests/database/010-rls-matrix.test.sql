@@ -1,6 +1,6 @@
 -- The RLS matrix: anon, the owner, another user and the service role against select, insert,
 -- update and delete on every table and view, and rpc on every function. Refused writes raise 42501;
--- hidden rows return nothing. Generated in this shape on purpose: one line per cell.
+-- hidden rows return nothing. One line per cell, grouped by role, then object, then command.
 begin;
 create extension if not exists pgtap with schema extensions;
 \ir _helpers.psql
