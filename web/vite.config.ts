@@ -18,5 +18,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
+    // bench/web.ts reads the manifest to know exactly what the first screen loads.
+    manifest: true,
   },
 })

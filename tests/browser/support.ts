@@ -80,7 +80,9 @@ export async function captureScreen(page: Page, name: string): Promise<AxeFindin
   for (const [label, size] of [['1280', DESKTOP], ['390', PHONE]] as const) {
     await page.setViewportSize(size)
     await page.waitForTimeout(60)
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${label}.png`), fullPage: true })
+    // A modal's backdrop covers the viewport only, so dialogs are captured as the user sees them.
+    const dialogOpen = (await page.locator('dialog[open]').count()) > 0
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${label}.png`), fullPage: !dialogOpen })
     for (const finding of await seriousAxeFindings(page)) findings.push({ ...finding, help: `${label}px: ${finding.help}` })
   }
   await page.setViewportSize(DESKTOP)

@@ -67,7 +67,7 @@ export function LaunchPanel({ route, onClose }: { route: DirectionRoute; onClose
               </dd>
             </div>
           </dl>
-          <details class="request-details">
+          <details class="request-details" open>
             <summary>{t('launch.request')}</summary>
             <pre class="request-json" tabIndex={0} aria-label={t('launch.request')}>
               {`${preview.request.method} ${preview.request.url}\n${JSON.stringify(preview.request.body, null, 2)}`}

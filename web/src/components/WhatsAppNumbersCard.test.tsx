@@ -181,7 +181,7 @@ describe('WhatsAppNumbersCard', () => {
     expect(within(await rowOf('+7 701 123 4567')).queryByText('Default')).toBeNull()
     release()
 
-    expect(await screen.findByText('+77017654321 is now the default number.')).toBeTruthy()
+    expect(await screen.findByText('+7 701 765 4321 is now the default number.')).toBeTruthy()
     expect(gateway.numbersTable.find((n) => n.is_default)?.phone_number).toBe('+77017654321')
   })
 
@@ -226,7 +226,7 @@ describe('WhatsAppNumbersCard', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Delete number' }))
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
     expect(gateway.numbersTable.map((n) => n.phone_number)).toEqual(['+77011234567'])
-    expect(await screen.findByText('Number +77017654321 deleted.')).toBeTruthy()
+    expect(await screen.findByText('Number +7 701 765 4321 deleted.')).toBeTruthy()
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'WhatsApp numbers' })))
   })
 

@@ -1,6 +1,7 @@
 import { batch, computed, signal } from '@preact/signals'
 import { describeDbError, directionsInUse, type DirectionRef } from '../lib/errors'
 import { normalizePhoneInput } from '../lib/phone'
+import { displayPhone } from '../lib/phoneFormat'
 import { message, type Message } from './i18n'
 import type { DataGateway, WhatsAppNumber } from './types'
 
@@ -66,7 +67,7 @@ export function createNumbersModel(gateway: DataGateway['numbers'], onChanged: (
       // The database makes the first number the default; reflect what it returned.
       const others = result.data.is_default ? numbers.value.map((n) => ({ ...n, is_default: false })) : numbers.value
       numbers.value = [...others, result.data].sort(byCreation)
-      notice.value = { tone: 'success', message: message('numbers.added', { number: result.data.phone_number }) }
+      notice.value = { tone: 'success', message: message('numbers.added', { number: displayPhone(result.data.phone_number) }) }
     })
     onChanged()
     return null
@@ -102,7 +103,7 @@ export function createNumbersModel(gateway: DataGateway['numbers'], onChanged: (
       numbers.value = before
       return fail(describeDbError(result.error))
     }
-    notice.value = { tone: 'success', message: message('numbers.madeDefault', { number: target.phone_number }) }
+    notice.value = { tone: 'success', message: message('numbers.madeDefault', { number: displayPhone(target.phone_number) }) }
     onChanged()
     await load()
     return null
@@ -146,7 +147,7 @@ export function createNumbersModel(gateway: DataGateway['numbers'], onChanged: (
   function forget(id: string, target: WhatsAppNumber | undefined) {
     batch(() => {
       numbers.value = numbers.value.filter((n) => n.id !== id)
-      if (target) notice.value = { tone: 'success', message: message('numbers.deleted', { number: target.phone_number }) }
+      if (target) notice.value = { tone: 'success', message: message('numbers.deleted', { number: displayPhone(target.phone_number) }) }
     })
     onChanged()
   }
