@@ -1,6 +1,6 @@
-import type { JSX } from 'preact'
+import type { ButtonHTMLAttributes } from 'preact'
 
-type ActionButtonProps = Omit<JSX.HTMLAttributes<HTMLButtonElement>, 'children'> & {
+type ActionButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> & {
   label: string
   /** Which item the action is about, read by screen readers after the visible label. */
   context: string
