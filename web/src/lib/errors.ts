@@ -53,6 +53,7 @@ export function describeDbError(error: DbError): Message {
     case 'PGRST303':
       return message('errors.sessionExpired')
     case 'PGRST116':
+    case 'PT404':
       return message('errors.notFound')
   }
   if (isNetworkFailure(error.message)) return message('errors.network')
