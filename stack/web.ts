@@ -48,14 +48,17 @@ export function createWebServer(config: StackConfig, anonKey: string): http.Serv
   const cache = new Map<string, { body: Buffer; gzip: Buffer; type: string; immutable: boolean }>();
 
   function load(path: string) {
-    const cached = cache.get(path);
+    // Hashed assets never change, so they are cached; index.html is read each time because a rebuild
+    // (by this or another stack sharing web/dist) renames the assets it points to.
+    const isIndex = path.endsWith('index.html');
+    const cached = isIndex ? undefined : cache.get(path);
     if (cached) return cached;
     let body = readFileSync(path);
-    if (path.endsWith('index.html')) {
+    if (isIndex) {
       body = Buffer.from(body.toString('utf8').replace('<!--app-config-->', `<script id="app-config" type="application/json">${appConfig}</script>`));
     }
     const entry = { body, gzip: gzipSync(body), type: MIME[extname(path)] ?? 'application/octet-stream', immutable: path.includes(`${sep}assets${sep}`) };
-    cache.set(path, entry);
+    if (!isIndex) cache.set(path, entry);
     return entry;
   }
 
