@@ -12,7 +12,7 @@
 // * retire(number, replacement?) moves its directions to the replacement (or to "use default"),
 //   hands the default flag to the replacement when the retired number was the default, deletes the
 //   number; the replacement must be another active number of the same user (23503 / 22023);
-//   a number the caller cannot see is "not found" (P0002);
+//   a number the caller cannot see is "not found" (PT404, which PostgREST answers with HTTP 404);
 // * a direction can reference only its own user's numbers (23503), active or not;
 // * resolution: the direction's active number, else the user's active default, else the legacy
 //   value (normalised when it can be, else trimmed), else page_default with no number.
@@ -104,7 +104,7 @@ export class UserModel {
   /** Returns the outcome and, when it succeeds, how many directions moved. */
   retire(id: string, replacementId: string | null): Outcome & { moved?: number } {
     const retired = this.number(id);
-    if (!retired) return refuse('P0002');
+    if (!retired) return refuse('PT404');
     let replacement: ModelNumber | undefined;
     if (replacementId !== null) {
       replacement = this.number(replacementId);
