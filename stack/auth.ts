@@ -77,6 +77,13 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
 }
 
+/** Connection-level failures (database restarting or down), as opposed to errors in a query. */
+function databaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(e?.code ?? '')
+    || /Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down)/.test(e?.message ?? '');
+}
+
 function bearer(req: IncomingMessage): string | null {
   return req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
 }
@@ -267,6 +274,10 @@ export function createAuthService(config: StackConfig, pool: pg.Pool) {
       throw new AuthError(404, 'not_found', `${method} /auth/v1${path} is not available in the local auth service`);
     } catch (error) {
       if (error instanceof AuthError) return send(error.status, { code: error.status, error_code: error.errorCode, msg: error.message });
+      if (databaseUnavailable(error)) {
+        res.setHeader('retry-after', '1');
+        return send(503, { code: 503, error_code: 'service_unavailable', msg: 'The auth database is unavailable; try again in a moment' });
+      }
       console.error('auth error', error);
       return send(500, { code: 500, error_code: 'unexpected_failure', msg: 'Unexpected failure, please check server logs' });
     }

@@ -139,7 +139,10 @@ export async function startStack(config: StackConfig = loadConfig(), options: St
     mark('postgrest');
 
     pool = new pg.Pool({ connectionString: config.dbUrl, max: 10 });
-    pool.on('error', () => undefined); // a restarted database must not crash the gateway
+    // A restarted database must not crash the gateway: idle clients report errors on the pool,
+    // checked-out clients on themselves, and an unhandled 'error' event would end the process.
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const gateway = createGateway({ config, apiKeys: [anonKey, serviceRoleKey], auth: createAuthService(config, pool) });
     await listen(gateway, config.ports.api, 'API gateway', 'STACK_PORT_BASE=<n> or STACK_API_PORT=<port>');
     servers.push(gateway);

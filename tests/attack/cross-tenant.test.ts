@@ -160,7 +160,7 @@ test('B points its direction at A\'s number (update and insert): 23503 account_d
 test('B retires A\'s number, or retires its own number in favour of A\'s: refused, A\'s number intact, B\'s directions unmoved', async () => {
   await unchanged(both(), async () => {
     const retire = await b.client.rpc('retire_whatsapp_number', { number_id: a.numbers[0].id });
-    assert.equal(retire.error?.code, 'P0002', JSON.stringify(retire.error));
+    assert.equal(retire.error?.code, 'PT404', JSON.stringify(retire.error));
     assert.match(retire.error!.message, /^whatsapp_number_not_found:/);
     assertNothingOfA(JSON.stringify(retire.error).replace(a.numbers[0].id, ''));
     const replace = await asB('/rest/v1/rpc/retire_whatsapp_number', { method: 'POST', body: { number_id: b.numbers[0].id, replacement_id: a.numbers[0].id } });
@@ -169,7 +169,7 @@ test('B retires A\'s number, or retires its own number in favour of A\'s: refuse
   });
 });
 
-test('retire_whatsapp_number on another user\'s (or a missing) number answers a 4xx, not 500 (P0002 maps to 500 in PostgREST)', async () => {
+test('retire_whatsapp_number on another user\'s (or a missing) number answers a 4xx, not 500 (not found is PT404, HTTP 404)', async () => {
   await unchanged(both(), async () => {
     for (const numberId of [a.numbers[0].id, randomUUID()]) {
       const r = await asB('/rest/v1/rpc/retire_whatsapp_number', { method: 'POST', body: { number_id: numberId } });
