@@ -32,6 +32,9 @@ comment on function private.set_updated_at() is 'BEFORE UPDATE trigger: keeps up
 -- Phone numbers: stored as E.164 with a leading + (8 to 15 digits, no leading zero).
 -- Input may carry spaces (also non-breaking), dashes (also Unicode dashes), dots and brackets,
 -- and may start with the international prefix 00 instead of +. Anything else is refused.
+-- The whitespace is listed explicitly (the set [[:space:]] has under C.UTF-8) rather than written as
+-- [[:space:]], whose meaning depends on the database's ctype locale: web/src/lib/phone.ts lists the
+-- same characters, and the two must agree everywhere.
 
 create or replace function private.strip_phone_separators(raw text)
 returns text
@@ -42,7 +45,7 @@ set search_path = ''
 as $$
   select case when s like '00%' then '+' || pg_catalog.substr(s, 3) else s end
   from (
-    select pg_catalog.regexp_replace(raw, '[[:space:]\u00a0\u2007\u202f().\[\]\u2010-\u2015\u2212-]', '', 'g') as s
+    select pg_catalog.regexp_replace(raw, '[\t\n\v\f\r \u1680\u2000-\u200a\u2028\u2029\u205f\u3000\u00a0\u202f().\[\]\u2010-\u2015\u2212-]', '', 'g') as s
   ) stripped
 $$;
 comment on function private.strip_phone_separators(text) is

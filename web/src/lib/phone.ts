@@ -15,7 +15,7 @@ export type PhoneRefusal =
 
 export type NormalizedPhone = { ok: true; e164: string } | { ok: false; reason: PhoneRefusal }
 
-// [[:space:]] under the database's C.UTF-8 ctype, plus the characters the migration lists.
+// The whitespace the migration lists explicitly (what [[:space:]] means under C.UTF-8), whatever the locale.
 const SPACE = '\\t\\n\\v\\f\\r \\u1680\\u2000-\\u2006\\u2008-\\u200a\\u2028\\u2029\\u205f\\u3000'
 const SEPARATORS = new RegExp(`[${SPACE}\\u00a0\\u2007\\u202f().\\[\\]\\u2010-\\u2015\\u2212-]`, 'g')
 
