@@ -25,10 +25,18 @@ export function applyMigrations(config: StackConfig): void {
   try {
     supabase(config, ['migration', 'up', '--yes']);
   } catch (error) {
-    const detail = String((error as Error & { stderr?: string }).stderr || (error as Error).message).trim();
-    throw new StackError(`supabase migration up failed: ${detail.split('\n').slice(-4).join(' | ')}`,
-      'fix the migration (or supabase/config.toml setting) named above, then run npm run reset');
+    const detail = String((error as Error & { stderr?: string }).stderr || (error as Error).message);
+    throw new StackError(describeMigrationFailure(detail),
+      'fix the migration (or the supabase/config.toml setting) named above, then run npm run reset');
   }
+}
+
+/** One line from the CLI's output: which migration failed and Postgres's error, e.g. a syntax error. */
+export function describeMigrationFailure(cliOutput: string): string {
+  const lines = cliOutput.split('\n').map((l) => l.trim()).filter(Boolean);
+  const file = [...lines].reverse().find((l) => l.startsWith('Applying migration'))?.match(/Applying migration (\S+?)\.{0,3}$/)?.[1];
+  const error = lines.find((l) => l.startsWith('ERROR:')) ?? lines.filter((l) => !/^(Target|Confirmed by|Try rerunning)/.test(l)).slice(-3).join(' | ');
+  return file ? `migration supabase/migrations/${file} failed: ${error}` : `supabase migration up failed: ${error}`;
 }
 
 export async function applySeed(config: StackConfig): Promise<void> {

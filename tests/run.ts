@@ -170,7 +170,7 @@ async function main() {
   if (stackSuites.length) {
     // The test stack: its own ports and folder, a clean database every run, fast bcrypt, fast retries.
     process.env.STACK_PORT_BASE = String(TEST_PORT_BASE);
-    process.env.STACK_DATA_DIR = '.stack/test';
+    process.env.STACK_DATA_DIR = TEST_PORT_BASE === 55320 ? '.stack/test' : `.stack/test-${TEST_PORT_BASE}`;
     process.env.STACK_AUTH_BCRYPT_COST = '4';
     process.env.FACEBOOK_RETRY_BASE_MS ??= '20';
     process.env.FACEBOOK_TIMEOUT_MS ??= '2000';
@@ -178,7 +178,11 @@ async function main() {
     let double: Awaited<ReturnType<typeof startGraphDouble>> = null;
     let stack: RunningStack | undefined;
     try {
-      double = await startGraphDouble(config.ports.graphDouble);
+      double = await startGraphDouble(config.ports.graphDouble).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EADDRINUSE') throw error;
+        throw new StackError(`port ${config.ports.graphDouble} (Graph API double) is in use: is another npm test running?`,
+          'wait for it, or run this one on other ports: TEST_STACK_PORT_BASE=<n> npm test');
+      });
       if (double) process.env.FACEBOOK_GRAPH_API_URL = double.url;
       stack = await startStack(config, { reset: true, web: true });
       if (stack.webProblem) console.error(`web app not served: ${stack.webProblem}`);
