@@ -34,6 +34,8 @@ type Operation =
   | 'facebook.load'
   | 'facebook.saveIds'
   | 'facebook.saveToken'
+  | 'auth.signIn'
+  | 'auth.signUp'
 
 const ok = <T>(data: T): Result<T> => ({ data, error: null })
 const fail = <T>(error: DbError): Result<T> => ({ data: null, error })
@@ -53,6 +55,14 @@ export class MemoryGateway implements DataGateway {
   private pending = new Map<Operation, Promise<void>>()
   private sequence = 0
   private session: SessionInfo | null = { userId: 'user-1', email: 'user@example.com' }
+  /** Accounts GoTrue knows: email → password. */
+  accounts = new Map<string, string>()
+  /** GoTrue's minimum password length (a project may raise it above the app's 6). */
+  minPasswordLength = 6
+  /** When true, sign-up answers without a session (the email must be confirmed first). */
+  confirmEmail = false
+  /** Every sign-in / sign-up as the gateway received it. */
+  authCalls: { kind: 'signIn' | 'signUp'; email: string; password: string }[] = []
 
   /** Makes the next call of `operation` fail with `error`, as the database would. */
   failNext(operation: Operation, error: DbError) {
@@ -117,8 +127,31 @@ export class MemoryGateway implements DataGateway {
   auth: DataGateway['auth'] = {
     getSession: async () => this.session,
     onChange: () => () => {},
-    signIn: async () => ({ ok: true, session: this.session }),
-    signUp: async () => ({ ok: true, session: this.session }),
+    // GoTrue's answers: one invalid_credentials for an unknown email and a wrong password alike.
+    signIn: async (email, password) => {
+      this.authCalls.push({ kind: 'signIn', email, password })
+      await this.enter('auth.signIn')
+      if (this.accounts.get(email) !== password) {
+        return { ok: false, error: { code: 'invalid_credentials', status: 400, message: 'Invalid login credentials' } }
+      }
+      this.session = { userId: `user-${email}`, email }
+      return { ok: true, session: this.session }
+    },
+    signUp: async (email, password) => {
+      this.authCalls.push({ kind: 'signUp', email, password })
+      await this.enter('auth.signUp')
+      if (this.accounts.has(email)) {
+        return { ok: false, error: { code: 'user_already_exists', status: 422, message: 'User already registered' } }
+      }
+      if (password.length < this.minPasswordLength) {
+        const text = `Password should be at least ${this.minPasswordLength} characters.`
+        return { ok: false, error: { code: 'weak_password', status: 422, message: text } }
+      }
+      this.accounts.set(email, password)
+      if (this.confirmEmail) return { ok: true, session: null }
+      this.session = { userId: `user-${email}`, email }
+      return { ok: true, session: this.session }
+    },
     signOut: async () => {
       this.session = null
     },
