@@ -1,5 +1,5 @@
 // Function settings from the environment (Supabase function secrets), read once per call site.
-function numberFromEnv(name: string, fallback: number, min: number, max: number): number {
+export function numberFromEnv(name: string, fallback: number, min: number, max: number): number {
   const raw = Deno.env.get(name);
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);

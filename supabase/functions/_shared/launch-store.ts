@@ -1,6 +1,6 @@
 // The audit record of launches (public.adset_launches) and the server-side Facebook connection.
 // Every launch is written `pending` before the Graph call and finished after it.
-import { database } from './db.ts';
+import { database, withDatabaseRetry } from './db.ts';
 import type { AdSetPlan, DirectionRow, FacebookConnection, NumberSource, ResolvedNumber } from './adset-request.ts';
 import type { GraphPost } from './graph-client.ts';
 import type { FacebookErrorDetails } from './errors.ts';
@@ -26,10 +26,16 @@ export interface LaunchRow {
   fb_trace_id: string | null;
   attempts: number;
   started_at: Date;
+  /** Milliseconds since the launch started, by the database's clock. */
+  age_ms: number;
+  /** Milliseconds since the row was last written (a running launch touches it every few seconds). */
+  idle_ms: number;
 }
 
 const LAUNCH_COLUMNS = `id, direction_id, status, fb_adset_id, phone_number, whatsapp_phone_number_id, number_source,
-  used_page_fallback, error_code, error_subcode, error_message, error_user_title, error_user_msg, fb_trace_id, attempts, started_at`;
+  used_page_fallback, error_code, error_subcode, error_message, error_user_title, error_user_msg, fb_trace_id, attempts, started_at,
+  (extract(epoch from now() - started_at) * 1000)::float8 as age_ms,
+  (extract(epoch from now() - greatest(started_at, updated_at)) * 1000)::float8 as idle_ms`;
 
 /**
  * The user's ad account, Page and token; read only after the caller was allowed to act. The token
@@ -52,33 +58,72 @@ export function describeRequest(request: GraphPost): Record<string, unknown> {
   return { method: 'POST', url: request.url, body: request.fields };
 }
 
-/** Inserts the pending row; null when a launch with this idempotency key already exists. */
+/**
+ * Inserts the pending row; null when a launch with this idempotency key already exists. The id is
+ * chosen here, so an insert whose reply was lost to a dropped connection is recognised as ours when
+ * it is tried again (rather than taken for another launch holding the key).
+ */
 export async function claimLaunch(plan: AdSetPlan, request: GraphPost, idempotencyKey: string): Promise<string | null> {
-  const { rows } = await database().query(
-    `insert into public.adset_launches
-       (user_account_id, direction_id, whatsapp_phone_number_id, phone_number, number_source, status, request, idempotency_key)
-     values ($1, $2, $3, $4, $5, 'pending', $6, $7)
-     on conflict (user_account_id, idempotency_key) do nothing
-     returning id`,
-    [
-      plan.direction.user_account_id,
-      plan.direction.id,
-      plan.number.whatsapp_phone_number_id,
-      plan.number.phone_number,
-      plan.number.source,
-      JSON.stringify(describeRequest(request)),
-      idempotencyKey,
-    ],
-  );
-  return rows[0]?.id ?? null;
+  const launchId = crypto.randomUUID();
+  return await withDatabaseRetry('claim launch', async (attempt) => {
+    const { rows } = await database().query(
+      `insert into public.adset_launches
+         (id, user_account_id, direction_id, whatsapp_phone_number_id, phone_number, number_source, status, request, idempotency_key)
+       values ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)
+       on conflict (user_account_id, idempotency_key) do nothing
+       returning id`,
+      [
+        launchId,
+        plan.direction.user_account_id,
+        plan.direction.id,
+        plan.number.whatsapp_phone_number_id,
+        plan.number.phone_number,
+        plan.number.source,
+        JSON.stringify(describeRequest(request)),
+        idempotencyKey,
+      ],
+    );
+    if (rows[0]) return rows[0].id as string;
+    if (attempt === 1) return null;
+    const { rows: existing } = await database().query(
+      'select id from public.adset_launches where user_account_id = $1 and idempotency_key = $2',
+      [plan.direction.user_account_id, idempotencyKey],
+    );
+    return existing[0]?.id === launchId ? launchId : null;
+  });
 }
 
 export async function findLaunchByKey(userAccountId: string, idempotencyKey: string): Promise<LaunchRow | null> {
-  const { rows } = await database().query(
-    `select ${LAUNCH_COLUMNS} from public.adset_launches where user_account_id = $1 and idempotency_key = $2`,
-    [userAccountId, idempotencyKey],
-  );
-  return rows[0] ?? null;
+  return await withDatabaseRetry('read launch', async () => {
+    const { rows } = await database().query(
+      `select ${LAUNCH_COLUMNS} from public.adset_launches where user_account_id = $1 and idempotency_key = $2`,
+      [userAccountId, idempotencyKey],
+    );
+    return rows[0] ?? null;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// error_message of a failed launch is `<product code>: <text>` (`facebook_unavailable: …`,
+// `launch_outcome_unknown: …`): the code the caller was answered, so that a replay answers the same
+// code even when Facebook's numeric code alone would not say it (an unknown code marked is_transient).
+
+/** Every code a failed launch may have answered; only these are read back as a stored code. */
+export const LAUNCH_FAILURE_CODES = new Set([
+  'facebook_token_invalid', 'facebook_permission_denied', 'whatsapp_number_rejected', 'facebook_invalid_parameter',
+  'facebook_rate_limited', 'facebook_unavailable', 'facebook_error', 'facebook_timeout',
+  'launch_outcome_unknown', 'internal_error',
+]);
+
+export function storedErrorMessage(localCode: string, message: string | null): string {
+  return message === null ? `${localCode}:` : `${localCode}: ${message}`;
+}
+
+/** The product code and the original text of a stored failure message (code null: written without one). */
+export function parseStoredErrorMessage(stored: string | null): { localCode: string | null; message: string | null } {
+  const match = /^([a-z_]+):(?: ([\s\S]*))?$/.exec(stored ?? '');
+  if (!match || !LAUNCH_FAILURE_CODES.has(match[1])) return { localCode: null, message: stored };
+  return { localCode: match[1], message: match[2] ?? null };
 }
 
 export interface LaunchFinish {
@@ -91,20 +136,26 @@ export interface LaunchFinish {
   attempts: number;
   /** Facebook's error, or for a success after fallback, the refusal that caused the fallback. */
   error?: FacebookErrorDetails;
-  /** For failures without a Facebook code (timeout, network): the product's machine code. */
+  /** For failures: the code the caller is answered (stored as the prefix of error_message). */
   localCode?: string;
 }
 
+/**
+ * Records the outcome, trying again through a database outage (the update is idempotent). A row a
+ * replay gave up on (`launch_outcome_unknown`) is corrected with the real outcome.
+ */
 export async function finishLaunch(launchId: string, finish: LaunchFinish): Promise<void> {
   const error = finish.error;
-  const message = error?.message == null ? null : error.code === null && finish.localCode ? `${finish.localCode}: ${error.message}` : error.message;
-  await database().query(
+  const message = finish.status === 'failed'
+    ? storedErrorMessage(finish.localCode ?? 'facebook_error', error?.message ?? null)
+    : error?.message ?? null;
+  await withDatabaseRetry('finish launch', () => database().query(
     `update public.adset_launches
         set status = $2, fb_adset_id = $3, request = $4, phone_number = $5, whatsapp_phone_number_id = $6,
             number_source = $7, used_page_fallback = $8, attempts = $9,
             error_code = $10, error_subcode = $11, error_message = $12, error_user_title = $13,
             error_user_msg = $14, fb_trace_id = $15, finished_at = now()
-      where id = $1`,
+      where id = $1 and (status = 'pending' or starts_with(error_message, 'launch_outcome_unknown:'))`,
     [
       launchId,
       finish.status,
@@ -122,7 +173,32 @@ export async function finishLaunch(launchId: string, finish: LaunchFinish): Prom
       error?.user_msg ?? null,
       error?.fbtrace_id ?? null,
     ],
-  );
+  ));
+}
+
+/** A running launch says it is alive (updated_at); a replay takes a row nobody touches for long as dead. */
+export async function touchLaunch(launchId: string): Promise<void> {
+  await database().query(`update public.adset_launches set updated_at = now() where id = $1 and status = 'pending'`, [launchId]);
+}
+
+/**
+ * Ends a launch that stopped without recording Facebook's answer (its process crashed, or the database
+ * stayed away longer than it could wait): `failed` with `launch_outcome_unknown: …`, only while it is
+ * still pending and still stale. Returns the row as it is now.
+ */
+export async function markLaunchOutcomeUnknown(row: LaunchRow, staleAfterMs: number, maxAgeMs: number, userAccountId: string, idempotencyKey: string): Promise<LaunchRow | null> {
+  const message = storedErrorMessage('launch_outcome_unknown',
+    `the launch started at ${new Date(row.started_at).toISOString()} and stopped without recording Facebook's answer; ` +
+    'the ad set may or may not exist (check Ads Manager)');
+  await withDatabaseRetry('mark launch outcome unknown', () => database().query(
+    `update public.adset_launches
+        set status = 'failed', error_message = $2, finished_at = now()
+      where id = $1 and status = 'pending'
+        and (now() - greatest(started_at, updated_at) > make_interval(secs => $3::float8 / 1000)
+             or now() - started_at > make_interval(secs => $4::float8 / 1000))`,
+    [row.id, message, staleAfterMs, maxAgeMs],
+  ));
+  return await findLaunchByKey(userAccountId, idempotencyKey);
 }
 
 export interface LaunchTarget {

@@ -1,12 +1,15 @@
 // One ad set launch, shared by create-adset-in-direction and launch-directions: audit row first
 // (pending, idempotent), then the Graph call, then the row finished, whatever happened.
 import { buildAdSetRequest, type AdSetPlan, type NumberSource, type ResolvedNumber } from './adset-request.ts';
-import type { GraphSettings } from './config.ts';
+import { numberFromEnv, type GraphSettings } from './config.ts';
+import { databaseRetryBudgetMs, isConnectionError } from './db.ts';
 import { AppError } from './errors.ts';
 import { kindOf } from './facebook-errors.ts';
 import { postToGraph, type GraphFailure, type GraphFailureKind } from './graph-client.ts';
 import { launchFailureToError } from './launch-errors.ts';
-import { claimLaunch, findLaunchByKey, finishLaunch, type LaunchRow } from './launch-store.ts';
+import {
+  claimLaunch, findLaunchByKey, finishLaunch, markLaunchOutcomeUnknown, parseStoredErrorMessage, touchLaunch, type LaunchFinish, type LaunchRow,
+} from './launch-store.ts';
 import { log, registerSecret } from './log.ts';
 import { RateGate, sleep } from './rate-gate.ts';
 
@@ -39,12 +42,71 @@ const NUMBER_CHOICE_MESSAGES: Record<NumberSource, string> = {
 const PAGE_NUMBER: ResolvedNumber = { phone_number: null, whatsapp_phone_number_id: null, source: 'page_default' };
 const POLL_MS = 40;
 
+export interface LaunchTimings {
+  /** How often a running launch touches its row (updated_at) to show it is alive. */
+  heartbeatMs: number;
+  /** A pending row untouched this long belongs to a launch that died: its outcome is unknown. */
+  staleAfterMs: number;
+  /** A pending row older than this is dead whatever it says: every retry, timeout and outage wait included. */
+  maxAgeMs: number;
+}
+
+/** Longest a launch can legitimately stay pending: every attempt timing out plus the waits between (twice: Page fallback). */
+function longestLaunchMs(settings: GraphSettings): number {
+  return 2 * settings.maxAttempts * (settings.timeoutMs + settings.maxWaitMs);
+}
+
+export function launchTimings(settings: GraphSettings): LaunchTimings {
+  const heartbeatMs = numberFromEnv('LAUNCH_HEARTBEAT_MS', 5_000, 50, 60_000);
+  // Several missed heartbeats, and more than one Graph attempt: a live launch is never taken for dead.
+  const staleAfterMs = numberFromEnv('LAUNCH_STALE_AFTER_MS', Math.max(30_000, 4 * heartbeatMs, settings.timeoutMs + 10_000), 100, 3_600_000);
+  return { heartbeatMs, staleAfterMs, maxAgeMs: longestLaunchMs(settings) + 2 * databaseRetryBudgetMs() };
+}
+
+function isStale(row: LaunchRow, timings: LaunchTimings): boolean {
+  return row.status === 'pending' && (row.idle_ms > timings.staleAfterMs || row.age_ms > timings.maxAgeMs);
+}
+
+/**
+ * Records the outcome (through a database outage of a few seconds); false when it could not be
+ * written at all. The caller then says so: the row stays pending until a replay marks it unknown.
+ */
+async function recordOutcome(launchId: string, finish: LaunchFinish, context: Record<string, unknown>): Promise<boolean> {
+  try {
+    await finishLaunch(launchId, finish);
+    return true;
+  } catch (error) {
+    log('error', 'Launch outcome could not be recorded', {
+      ...context, status: finish.status, adset_id: finish.adsetId, code: finish.localCode, error: String(error),
+    });
+    return false;
+  }
+}
+
+const databaseUnavailable = () =>
+  new AppError(503, 'database_unavailable',
+    'The launch could not start because the database is unavailable. Nothing was sent to Facebook: try again in a minute.',
+    { retryAfterSeconds: 30 });
+
 export async function launchAdSet(plan: AdSetPlan, options: LaunchOptions): Promise<LaunchOutcome> {
   const { settings, gate, token } = options;
   registerSecret(token);
   const request = buildAdSetRequest(plan, settings);
-  const launchId = await claimLaunch(plan, request, options.idempotencyKey);
-  if (!launchId) return replayLaunch(plan, options);
+  let launchId: string | null;
+  try {
+    launchId = await claimLaunch(plan, request, options.idempotencyKey);
+  } catch (error) {
+    if (isConnectionError(error)) return { ok: false, error: databaseUnavailable() };
+    throw error;
+  }
+  if (!launchId) {
+    try {
+      return await replayLaunch(plan, options);
+    } catch (error) {
+      if (isConnectionError(error)) return { ok: false, error: databaseUnavailable() };
+      throw error;
+    }
+  }
 
   const context = { launch_id: launchId, direction_id: plan.direction.id, user_account_id: plan.direction.user_account_id };
   log('info', NUMBER_CHOICE_MESSAGES[plan.number.source], {
@@ -55,6 +117,9 @@ export async function launchAdSet(plan: AdSetPlan, options: LaunchOptions): Prom
     page_id: plan.connection.page_id,
   });
 
+  const timings = launchTimings(settings);
+  const id = launchId;
+  const heartbeat = setInterval(() => touchLaunch(id).catch(() => {}), timings.heartbeatMs);
   let sent = request;
   let number = plan.number;
   let attempts = 0;
@@ -80,50 +145,77 @@ export async function launchAdSet(plan: AdSetPlan, options: LaunchOptions): Prom
     }
     const usedPageFallback = fallbackCause !== undefined;
     if (result.ok) {
-      await finishLaunch(launchId, {
+      // Logged before the record is written: if the database is gone for good, the ad set id survives here.
+      log('info', 'Ad set created', { ...context, adset_id: result.id, attempts, source: number.source, used_page_fallback: usedPageFallback });
+      const recorded = await recordOutcome(launchId, {
         status: 'succeeded', adsetId: result.id, request: sent, number, usedPageFallback, attempts,
         error: fallbackCause && {
           ...fallbackCause.details,
           message: `Page fallback: Facebook refused ${plan.number.phone_number} (level ${plan.number.source}): ${fallbackCause.details.message}`,
         },
-      });
-      log('info', 'Ad set created', { ...context, adset_id: result.id, attempts, source: number.source, used_page_fallback: usedPageFallback });
+      }, context);
+      if (!recorded) {
+        return {
+          ok: false,
+          error: new AppError(503, 'launch_not_recorded',
+            `Facebook created ad set ${result.id} for direction "${plan.direction.name}", but the launch could not be recorded ` +
+            'because the database is unavailable. The ad set exists: do not launch this direction again with a new idempotency key.',
+            { launchId }),
+        };
+      }
       return {
         ok: true,
         body: { launch_id: launchId, status: 'succeeded', adset_id: result.id, whatsapp_phone_number: number.phone_number, source: number.source, used_page_fallback: usedPageFallback },
       };
     }
     const error = launchFailureToError(result.failure, { ...plan, number }, launchId);
-    await finishLaunch(launchId, { status: 'failed', request: sent, number, usedPageFallback, attempts, error: result.failure.details, localCode: error.code });
     log('warn', 'Ad set launch failed', {
       ...context, code: error.code, attempts, fb_code: result.failure.details.code, fb_subcode: result.failure.details.subcode,
       fbtrace_id: result.failure.details.fbtrace_id, source: number.source,
     });
+    const recorded = await recordOutcome(launchId, { status: 'failed', request: sent, number, usedPageFallback, attempts, error: result.failure.details, localCode: error.code }, context);
+    if (!recorded) {
+      return {
+        ok: false,
+        error: new AppError(error.status, error.code,
+          `${error.message} (This outcome could not be recorded because the database is unavailable: the launch will show as "outcome unknown".)`,
+          error.extra),
+      };
+    }
     return { ok: false, error };
   } catch (unexpected) {
-    // The row must not stay pending when we know the launch broke; an outright crash leaves it pending.
-    await finishLaunch(launchId, {
+    // The row must not stay pending when we know the launch broke; an outright crash leaves it pending
+    // until a replay finds it stale.
+    await recordOutcome(launchId, {
       status: 'failed', request: sent, number, usedPageFallback: false, attempts,
       error: { code: null, subcode: null, message: String(unexpected), user_title: null, user_msg: null, fbtrace_id: null },
       localCode: 'internal_error',
-    }).catch(() => {});
+    }, context);
     throw unexpected;
+  } finally {
+    clearInterval(heartbeat);
   }
 }
 
-/** Longest a launch can legitimately stay pending: every attempt timing out plus the waits between. */
-function longestLaunchMs(settings: GraphSettings): number {
-  return 2 * settings.maxAttempts * (settings.timeoutMs + settings.maxWaitMs);
-}
-
-/** A launch with this key exists: wait for it to finish (bounded), then answer what it answered. */
+/**
+ * A launch with this key exists: wait for it to finish (bounded), then answer what it answered. A
+ * pending row nobody keeps alive is ended as `launch_outcome_unknown` and answered so, at once.
+ */
 async function replayLaunch(plan: AdSetPlan, options: LaunchOptions): Promise<LaunchOutcome> {
   const userId = plan.direction.user_account_id;
-  const deadline = Date.now() + Math.min(longestLaunchMs(options.settings), 60_000);
+  const timings = launchTimings(options.settings);
+  const started = Date.now();
   let row = await findLaunchByKey(userId, options.idempotencyKey);
-  while (row && row.status === 'pending' && Date.now() < deadline) {
-    if (Date.now() - new Date(row.started_at).getTime() > longestLaunchMs(options.settings)) break;
-    await sleep(POLL_MS);
+  for (let poll = 0; row && row.status === 'pending'; poll++) {
+    if (isStale(row, timings)) {
+      log('warn', 'Launch left pending by a process that stopped: outcome unknown', {
+        launch_id: row.id, direction_id: row.direction_id, user_account_id: userId, idle_ms: Math.round(row.idle_ms), age_ms: Math.round(row.age_ms),
+      });
+      row = await markLaunchOutcomeUnknown(row, timings.staleAfterMs, timings.maxAgeMs, userId, options.idempotencyKey);
+      break;
+    }
+    if (Date.now() - started >= timings.staleAfterMs) break;
+    await sleep(Math.min(POLL_MS * 1.25 ** poll, 500));
     row = await findLaunchByKey(userId, options.idempotencyKey);
   }
   if (!row) throw new Error('launch row vanished after an idempotency conflict');
@@ -134,20 +226,24 @@ async function replayLaunch(plan: AdSetPlan, options: LaunchOptions): Promise<La
         `The idempotency key "${options.idempotencyKey}" was already used for another direction. Use a new key for each launch.`, { launchId: row.id }),
     };
   }
-  return outcomeFromRow(row, plan, options.settings);
-}
-
-function localCodeOf(message: string | null): string | null {
-  return /^([a-z_]+): /.exec(message ?? '')?.[1] ?? null;
+  return outcomeFromRow(row, plan);
 }
 
 const LOCAL_CODE_KINDS: Record<string, GraphFailureKind> = {
   facebook_timeout: 'timeout',
   facebook_unavailable: 'network',
   facebook_rate_limited: 'rate_limited',
+  facebook_error: 'other',
 };
 
-export function outcomeFromRow(row: LaunchRow, plan: AdSetPlan, settings: GraphSettings): LaunchOutcome {
+function outcomeUnknown(row: LaunchRow): AppError {
+  return new AppError(409, 'launch_outcome_unknown',
+    `A launch with this idempotency key started at ${new Date(row.started_at).toISOString()} and never finished. ` +
+    'Facebook may or may not have created the ad set: check Ads Manager, then launch with a new idempotency key.', { launchId: row.id });
+}
+
+/** The answer a finished (or still running) launch gave, from its row: the same code as the first time. */
+export function outcomeFromRow(row: LaunchRow, plan: AdSetPlan): LaunchOutcome {
   if (row.status === 'succeeded') {
     return {
       ok: true,
@@ -158,26 +254,28 @@ export function outcomeFromRow(row: LaunchRow, plan: AdSetPlan, settings: GraphS
     };
   }
   if (row.status === 'pending') {
-    const age = Date.now() - new Date(row.started_at).getTime();
-    if (age > longestLaunchMs(settings)) {
-      return {
-        ok: false,
-        error: new AppError(409, 'launch_outcome_unknown',
-          `A launch with this idempotency key started at ${new Date(row.started_at).toISOString()} and never finished. ` +
-          'Facebook may or may not have created the ad set: check Ads Manager, then launch with a new idempotency key.', { launchId: row.id }),
-      };
-    }
     return {
       ok: false,
       error: new AppError(409, 'launch_in_progress', 'A launch with this idempotency key is still running. Ask again in a few seconds.', { launchId: row.id, retryAfterSeconds: 5 }),
     };
   }
-  const localCode = row.error_code === null ? localCodeOf(row.error_message) : null;
+  const { localCode, message } = parseStoredErrorMessage(row.error_message);
+  if (localCode === 'launch_outcome_unknown') return { ok: false, error: outcomeUnknown(row) };
+  if (localCode === 'internal_error') {
+    return {
+      ok: false,
+      error: new AppError(500, 'internal_error', 'This launch failed because of an internal error; nothing more is known. Launch again with a new idempotency key.', { launchId: row.id }),
+    };
+  }
+  // Facebook's code decides the kind, as it did the first time; whether Facebook called it transient
+  // is not a column, but the answered code (facebook_unavailable) says it.
+  const kind: GraphFailureKind = row.error_code !== null
+    ? kindOf(row.error_code, row.error_subcode, localCode === 'facebook_unavailable')
+    : LOCAL_CODE_KINDS[localCode ?? ''] ?? 'other';
   const failure: GraphFailure = {
-    kind: row.error_code !== null ? kindOf(row.error_code, row.error_subcode, false) : LOCAL_CODE_KINDS[localCode ?? ''] ?? 'other',
+    kind,
     details: {
-      code: row.error_code, subcode: row.error_subcode,
-      message: localCode ? row.error_message!.slice(localCode.length + 2) : row.error_message,
+      code: row.error_code, subcode: row.error_subcode, message,
       user_title: row.error_user_title, user_msg: row.error_user_msg, fbtrace_id: row.fb_trace_id,
     },
   };

@@ -1,6 +1,7 @@
-// Runs a function body: CORS preflight, AppError -> its reply, anything else -> a logged 500.
+// Runs a function body: CORS preflight, AppError -> its reply, database unreachable -> 503, anything else -> a logged 500.
 import { handleCors } from './cors.ts';
 import { AppError, errorResponse, jsonResponse } from './errors.ts';
+import { isConnectionError } from './db.ts';
 import { log } from './log.ts';
 
 export async function respond(req: Request, name: string, run: () => Promise<Response>): Promise<Response> {
@@ -10,6 +11,11 @@ export async function respond(req: Request, name: string, run: () => Promise<Res
     return await run();
   } catch (error) {
     if (error instanceof AppError) return errorResponse(error);
+    if (isConnectionError(error)) {
+      // Postgres restarting or unreachable: a clean, retryable answer rather than a 500.
+      log('warn', 'database unavailable', { function: name, error: String(error) });
+      return errorResponse(new AppError(503, 'database_unavailable', 'The database is unavailable for a moment. Nothing was launched: try again in a minute.', { retryAfterSeconds: 30 }));
+    }
     log('error', 'unexpected failure', { function: name, error: String(error), stack: error instanceof Error ? error.stack : undefined });
     return jsonResponse(500, { error: { code: 'internal_error', message: 'The launch failed unexpectedly on our side. Try again; if it persists, contact support.' } });
   }

@@ -2,7 +2,7 @@
 // requests arrive together, and a launch that never finished says so instead of launching again.
 import assert from 'node:assert/strict';
 import {
-  addDirection, addNumber, connectFacebook, createFacebookWorld, graphAdSets, graphControl, graphRequests, launch, service, signUp,
+  addDirection, addFaults, addNumber, connectFacebook, createFacebookWorld, graphAdSets, graphControl, graphRequests, launch, launchRow, service, signUp,
 } from './support.ts';
 
 async function setup() {
@@ -92,6 +92,58 @@ Deno.test('a launch that crashed mid-way (row left pending): the key answers 409
   assert.equal(reply.body.error.code, 'launch_outcome_unknown');
   assert.match(reply.body.error.message, /Ads Manager/);
   assert.equal((await graphRequests(world)).length, 0);
+});
+
+Deno.test('a pending row nobody keeps alive (its process died) is ended as launch_outcome_unknown at once, and answered so again', async () => {
+  const { user, world, directionId } = await setup();
+  // Started a minute ago (well within a launch's longest legitimate life) but untouched since: no heartbeat.
+  const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+  const { data, error } = await service.from('adset_launches').insert({
+    user_account_id: user.id,
+    direction_id: directionId,
+    number_source: 'default',
+    phone_number: '+77011112233',
+    status: 'pending',
+    idempotency_key: 'abandoned-launch',
+    started_at: minuteAgo,
+    updated_at: minuteAgo,
+  }).select('id').single();
+  assert.equal(error, null);
+  const started = Date.now();
+  const reply = await launch(user, { direction_id: directionId, idempotency_key: 'abandoned-launch' });
+  assert.ok(Date.now() - started < 5_000, `answered after ${Date.now() - started} ms`);
+  assert.equal(reply.status, 409, reply.text);
+  assert.equal(reply.body.error.code, 'launch_outcome_unknown');
+  assert.equal(reply.body.launch_id, data!.id);
+  const row = await launchRow(data!.id);
+  assert.equal(row.status, 'failed');
+  assert.match(row.error_message, /^launch_outcome_unknown: /);
+  assert.ok(row.finished_at);
+  const again = await launch(user, { direction_id: directionId, idempotency_key: 'abandoned-launch' });
+  assert.equal(again.status, 409, again.text);
+  assert.equal(again.body.error.code, 'launch_outcome_unknown');
+  assert.equal((await graphRequests(world)).length, 0);
+});
+
+Deno.test('a replayed failure answers the code of the first answer: is_transient with an unknown code stays facebook_unavailable', async () => {
+  const { user, world, directionId } = await setup();
+  const attempts = Number(Deno.env.get('FACEBOOK_MAX_ATTEMPTS') ?? 4);
+  await addFaults(world, Array.from({ length: attempts }, () => ({
+    reply: { status: 500, body: { error: { message: 'Something odd', type: 'OAuthException', code: 99, is_transient: true, fbtrace_id: 'Atransient99' } } },
+  })));
+  const body = { direction_id: directionId, idempotency_key: 'transient-99' };
+  const first = await launch(user, body);
+  assert.equal(first.status, 503, first.text);
+  assert.equal(first.body.error.code, 'facebook_unavailable');
+  const row = await launchRow(first.body.launch_id);
+  assert.equal(row.error_code, 99);
+  assert.match(row.error_message, /^facebook_unavailable: Something odd$/);
+  const again = await launch(user, body);
+  assert.equal(again.status, 503, again.text);
+  assert.equal(again.body.error.code, 'facebook_unavailable');
+  assert.equal(again.body.launch_id, first.body.launch_id);
+  assert.equal(again.body.error.facebook.message, 'Something odd', 'the stored code is not part of Facebook\'s message');
+  assert.equal((await graphRequests(world)).length, attempts);
 });
 
 Deno.test('without a key every launch gets its own record', async () => {
