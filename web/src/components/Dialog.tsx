@@ -11,9 +11,29 @@ interface DialogProps {
   wide?: boolean
 }
 
+const FOCUSABLE = 'a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]'
+
 /**
- * A modal on the native <dialog>: showModal() makes the page behind inert (focus
- * stays inside), Escape closes; on close, focus returns to whatever opened it.
+ * showModal() makes the page inert, but Tab past the last control still leaves the document
+ * (for the browser's own UI); wrap between the first and last control instead.
+ */
+function trapTab(event: KeyboardEvent) {
+  if (event.key !== 'Tab') return
+  const dialog = event.currentTarget as HTMLDialogElement
+  const controls = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((c) => c.tabIndex >= 0 && c.getClientRects().length > 0)
+  const first = controls[0]
+  const last = controls[controls.length - 1]
+  if (!first || !last) return
+  const active = document.activeElement
+  const target = event.shiftKey ? (active === first || active === dialog ? last : null) : active === last ? first : null
+  if (!target) return
+  event.preventDefault()
+  target.focus()
+}
+
+/**
+ * A modal on the native <dialog>: showModal() makes the page behind inert, Tab wraps
+ * inside it, Escape closes; on close, focus returns to whatever opened it.
  */
 export function Dialog({ title, onClose, children, fallbackFocus, wide }: DialogProps) {
   const { t } = useModels().i18n
@@ -56,6 +76,7 @@ export function Dialog({ title, onClose, children, fallbackFocus, wide }: Dialog
       ref={ref}
       class={wide ? 'dialog dialog-wide' : 'dialog'}
       aria-labelledby={titleId}
+      onKeyDown={trapTab}
       onCancel={(event) => {
         // Escape: let the owner decide (it unmounts us, which restores focus).
         event.preventDefault()
