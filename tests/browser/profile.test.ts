@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict'
 import { randomInt, randomUUID } from 'node:crypto'
 import { after, before, test } from 'node:test'
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { en } from '../../web/src/i18n/en.ts'
 import { ru } from '../../web/src/i18n/ru.ts'
-import { captureScreen, freshBrowser, type FreshBrowser } from './support.ts'
+import { captureScreen, DESKTOP, freshBrowser, PHONE, type FreshBrowser } from './support.ts'
 
 const webUrl = need('STACK_WEB_URL')
 const graphUrl = need('GRAPH_DOUBLE_URL').replace(/\/+$/, '')
@@ -172,6 +172,13 @@ test('sign up, numbers, directions, launches through the double, delete in use, 
     await checkScreen('04-profile-two-numbers')
   })
 
+  await t.test('dialogs opened from the keyboard keep focus inside, show where it is, and give it back', async () => {
+    await keyboardDialogRound(page.getByRole('button', { name: 'New direction' }), 'New direction')
+    await keyboardDialogRound(numberRow(FIRST.shown).getByRole('button', { name: `Delete — ${FIRST.shown}` }), `Delete ${FIRST.shown}?`)
+    // Escape cancelled: nothing was deleted.
+    assert.equal(await numbersList().getByRole('listitem').count(), 2)
+  })
+
   await t.test('inline label edit: Enter saves', async () => {
     await numberRow(FIRST.shown).getByRole('button', { name: `Rename — ${FIRST.shown}` }).click()
     const field = page.getByRole('textbox', { name: `Label for ${FIRST.shown}` })
@@ -225,6 +232,39 @@ test('sign up, numbers, directions, launches through the double, delete in use, 
     const history = page.getByRole('region', { name: 'Launch history of Braces' })
     await history.getByRole('cell', { name: 'Launched' }).waitFor()
     await checkScreen('08-directions-history')
+
+    // A phone: each launch is a block with the headings beside the values, nothing scrolls sideways,
+    // and Chrome still exposes a table whose cells are named by their values alone.
+    for (const size of [DESKTOP, PHONE]) {
+      await page.setViewportSize(size)
+      const layout = await history.evaluate((region) => {
+        const cells = [...region.querySelectorAll('td')]
+        return {
+          overflow: region.scrollWidth - region.clientWidth,
+          pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          rowDisplay: getComputedStyle(region.querySelector('tbody tr')!).display,
+          labels: cells.filter((td) => getComputedStyle(td).display !== 'none').map((td) => getComputedStyle(td, '::before').content),
+        }
+      })
+      assert.ok(layout.overflow <= 0 && layout.pageOverflow <= 0, `${size.width}px: the history scrolls sideways (${JSON.stringify(layout)})`)
+      if (size === PHONE) {
+        assert.equal(layout.rowDisplay, 'block')
+        // The heading is drawn, with empty alternative text: a screen reader hears the column header once.
+        assert.deepEqual(layout.labels, ['"When" / ""', '"Status" / ""', '"Number" / ""', '"Ad set ID" / ""'])
+      } else {
+        assert.equal(layout.rowDisplay, 'table-row')
+        assert.deepEqual(layout.labels, ['none', 'none', 'none', 'none'])
+      }
+      const roles = await chromeRoles()
+      assert.ok(roles.some((r) => r.role === 'table'), `${size.width}px: no table in Chrome's accessibility tree`)
+      assert.deepEqual(
+        roles.filter((r) => r.role === 'columnheader').map((r) => r.name),
+        ['When', 'Status', 'Number', 'Ad set or error'],
+        `${size.width}px: column headers`,
+      )
+      assert.ok(roles.some((r) => r.role === 'cell' && r.name === 'Launched'), `${size.width}px: the status cell is not named "Launched"`)
+    }
+    await page.setViewportSize(DESKTOP)
   })
 
   await t.test('deleting the number in use is refused, then its direction is moved and the number deleted', async () => {
@@ -297,6 +337,84 @@ test('sign up, numbers, directions, launches through the double, delete in use, 
     await checkScreen('13-second-user')
   })
 })
+
+/** Roles and names in Chrome's own accessibility tree (not Playwright's reading of the DOM). */
+async function chromeRoles() {
+  const cdp = await page.context().newCDPSession(page)
+  try {
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: { ignored?: boolean; role?: { value?: string }; name?: { value?: string } }[]
+    }
+    return nodes
+      .filter((n) => !n.ignored)
+      .map((n) => ({ role: String(n.role?.value ?? '').toLowerCase(), name: String(n.name?.value ?? '') }))
+  } finally {
+    await cdp.detach()
+  }
+}
+
+/** Where focus is: inside the open dialog (and the page), and whether it is drawn. */
+function focusState() {
+  return page.evaluate(() => {
+    const element = document.activeElement as HTMLElement | null
+    const dialog = document.querySelector('dialog[open]')
+    const style = element ? getComputedStyle(element) : null
+    const outlined = !!style && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
+    const ringed = !!style && style.boxShadow !== 'none'
+    const name = element ? element.getAttribute('aria-label') || element.id || element.textContent?.trim().slice(0, 40) || '' : ''
+    return {
+      inside: document.hasFocus() && !!dialog && !!element && element !== dialog && dialog.contains(element),
+      visible: outlined || ringed,
+      describe: element ? `${element.tagName.toLowerCase()} "${name}"` : 'nothing',
+    }
+  })
+}
+
+/**
+ * Opens a dialog with Enter on `opener`, walks it with Tab and Shift+Tab more times than it
+ * has controls (focus must stay inside and be visible every step), then closes it with Escape
+ * and expects focus back on the opener.
+ */
+async function keyboardDialogRound(opener: Locator, name: string) {
+  await opener.focus()
+  await page.keyboard.press('Enter')
+  const dialog = page.getByRole('dialog', { name })
+  await dialog.waitFor()
+  await page.waitForFunction(() => {
+    const open = document.querySelector('dialog[open]')
+    return !!open && open !== document.activeElement && open.contains(document.activeElement)
+  })
+  const controls = await dialog.evaluate(
+    (el) =>
+      [...el.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea, [tabindex]')].filter(
+        (c) => c.tabIndex >= 0 && !(c as HTMLButtonElement).disabled && c.getClientRects().length > 0,
+      ).length,
+  )
+  assert.ok(controls >= 3, `${name}: expected several controls, found ${controls}`)
+  try {
+    await walkDialog(name, controls)
+  } finally {
+    // Close with Escape, also after a failure, so the dialog does not sit over the rest of the journey.
+    await page.keyboard.press('Escape')
+  }
+  await dialog.waitFor({ state: 'detached' })
+  await page.waitForFunction(() => document.activeElement !== document.body)
+  assert.ok(await opener.evaluate((el) => el === document.activeElement), `${name}: focus did not return to the button that opened it`)
+  assert.ok(await opener.evaluate((el) => el.matches(':focus-visible')), `${name}: the opener has focus back but shows no focus ring`)
+}
+
+async function walkDialog(name: string, controls: number) {
+  const reached = new Set<string>()
+  const presses = [...Array<string>(controls + 2).fill('Tab'), ...Array<string>(controls + 2).fill('Shift+Tab')]
+  for (const [index, key] of presses.entries()) {
+    await page.keyboard.press(key)
+    const state = await focusState()
+    assert.ok(state.inside, `${name}: press ${index + 1} (${key}) moved focus out of the dialog, to ${state.describe}`)
+    assert.ok(state.visible, `${name}: ${state.describe} has focus but no visible focus indicator`)
+    reached.add(state.describe)
+  }
+  assert.equal(reached.size, controls, `${name}: Tab should reach every control (${[...reached].join(', ')})`)
+}
 
 /** No English sentence of the app may remain on a page shown in Russian. */
 async function assertNoEnglish() {

@@ -37,25 +37,32 @@ export function LaunchHistoryList({ directionId, directionName }: { directionId:
           </tr>
         </thead>
         <tbody>
-          {records.map((record) => (
-            <tr key={record.id}>
-              <td>{i18n.dateTime(record.created_at)}</td>
-              <td>
-                <span class={`status status-${record.status}`}>{t(`launch.status.${record.status}`)}</span>
-              </td>
-              <td>
-                {record.phone_number ? (
-                  <span class="phone" dir="ltr">
-                    {displayPhone(record.phone_number)}
-                  </span>
-                ) : null}{' '}
-                {record.number_source ? <SourceBadge source={record.number_source} /> : null}
-              </td>
-              <td class="history-result">
-                {record.fb_adset_id ? <span class="mono">{record.fb_adset_id}</span> : (record.error_user_msg ?? record.error_message ?? '')}
-              </td>
-            </tr>
-          ))}
+          {records.map((record) => {
+            const detail = record.fb_adset_id ?? record.error_user_msg ?? record.error_message
+            // data-label: the column heading a narrow screen shows beside each value (styles.css).
+            return (
+              <tr key={record.id}>
+                <td data-label={t('launch.historyWhen')}>{i18n.dateTime(record.created_at)}</td>
+                <td data-label={t('launch.historyStatus')}>
+                  <span class={`status status-${record.status}`}>{t(`launch.status.${record.status}`)}</span>
+                </td>
+                <td data-label={t('launch.historyNumber')}>
+                  {record.phone_number ? (
+                    <span class="phone" dir="ltr">
+                      {displayPhone(record.phone_number)}
+                    </span>
+                  ) : null}{' '}
+                  {record.number_source ? <SourceBadge source={record.number_source} /> : null}
+                </td>
+                <td
+                  class={detail ? 'history-result' : 'history-result history-result-none'}
+                  data-label={record.fb_adset_id ? t('launch.adsetId') : t('launch.historyReason')}
+                >
+                  {record.fb_adset_id ? <span class="mono">{record.fb_adset_id}</span> : detail}
+                </td>
+              </tr>
+            )
+          })}
         </tbody>
       </table>
     </div>

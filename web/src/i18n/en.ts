@@ -186,6 +186,7 @@ export const en = {
   'launch.historyStatus': 'Status',
   'launch.historyNumber': 'Number',
   'launch.historyResult': 'Ad set or error',
+  'launch.historyReason': 'Reason',
 
   'launchError.bad_request': 'The launch request was not accepted: {message}',
   'launchError.unauthorized': 'Your session has ended. Sign in again and repeat the launch.',

@@ -183,6 +183,7 @@ export const ru: Messages = {
   'launch.historyStatus': 'Статус',
   'launch.historyNumber': 'Номер',
   'launch.historyResult': 'Группа или ошибка',
+  'launch.historyReason': 'Причина',
 
   'launchError.bad_request': 'Запрос на запуск не принят: {message}',
   'launchError.unauthorized': 'Сеанс завершился. Войдите снова и повторите запуск.',
