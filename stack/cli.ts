@@ -9,7 +9,7 @@ const DEMO_SIGN_INS = [
   ['demo2@example.com', 'demo-password-2'],
 ];
 
-const USAGE = `usage: tsx stack/cli.ts <start|stop|reset|status> [--json]
+const USAGE = `usage: node --import tsx stack/cli.ts <start|stop|reset|status> [--json]
   start    run the local stack in the foreground (Ctrl-C stops everything it started)
   stop     stop a stack started from the same STACK_DATA_DIR
   reset    clean database: migrations and seed re-applied (stops a running stack first)
@@ -18,7 +18,34 @@ environment: STACK_PORT_BASE, STACK_API_PORT, STACK_DB_PORT, STACK_WEB_PORT, STA
 
 async function start(reset = false) {
   const config = loadConfig();
-  const stack = await startStack(config, { web: true, reset, log: (l) => console.log(l) });
+  // Signals are handled from the first moment: Ctrl-C during start-up aborts it and stops what
+  // already runs, instead of killing this process and orphaning PostgREST and Deno.
+  const abort = new AbortController();
+  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    if (!stack) {
+      abort.abort();
+      return; // startStack rejects, stops what it started, and main() reports it
+    }
+    console.log('\nstopping…');
+    await stack.stop();
+    console.log('stopped');
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
+
+  try {
+    stack = await startStack(config, { web: true, reset, log: (l) => console.log(l), signal: abort.signal });
+  } catch (error) {
+    if (abort.signal.aborted) {
+      console.log('start-up interrupted: everything it had started is stopped');
+      process.exit(130);
+    }
+    throw error;
+  }
   const { status, timings } = stack;
   console.log(`
 WhatsApp number router — local stack is running (ready in ${timings.api_ready} ms, all services in ${timings.ready} ms)
@@ -32,18 +59,6 @@ WhatsApp number router — local stack is running (ready in ${timings.api_ready}
   Demo sign-ins:    ${DEMO_SIGN_INS.map(([e, p]) => `${e} / ${p}`).join('   ')}
 
   Logs: ${config.dataDir}/logs   Press Ctrl-C to stop.`);
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nstopping…');
-    await stack.stop();
-    console.log('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
-  process.on('SIGHUP', shutdown);
 }
 
 async function main() {

@@ -47,6 +47,8 @@ export interface StartOptions {
   /** Drop the database folder first: a clean database, migrations and seed re-applied. */
   reset?: boolean;
   log?: (line: string) => void;
+  /** Aborts a start in progress: everything started so far is stopped, nothing is left behind. */
+  signal?: AbortSignal;
 }
 
 const stateFile = (config: StackConfig) => join(config.dataDir, 'stack.json');
@@ -88,7 +90,10 @@ export async function startStack(config: StackConfig = loadConfig(), options: St
   const log = options.log ?? (() => undefined);
   const timings: Record<string, number> = {};
   const t0 = performance.now();
-  const mark = (name: string) => (timings[name] = Math.round(performance.now() - t0));
+  const mark = (name: string) => {
+    timings[name] = Math.round(performance.now() - t0);
+    options.signal?.throwIfAborted();
+  };
 
   mkdirSync(config.dataDir, { recursive: true });
   recoverCrashedRun(config, log);

@@ -3,23 +3,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { projectRoot } from '../../stack/config.ts';
 
 // A separate instance beside the test stack, on ports derived from it so parallel runs do not collide.
 const BASE = Number(process.env.STACK_PORT_BASE ?? 55320) + 100;
-const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
+// One Node process with the tsx loader: the tsx wrapper would SIGKILL a child busy in a synchronous call.
+const nodeWithTsx = [process.execPath, '--import', 'tsx'] as const;
 const cli = join(projectRoot, 'stack', 'cli.ts');
 const env = { ...process.env, STACK_PORT_BASE: String(BASE), STACK_DATA_DIR: `.stack/cli-test-${BASE}`, STACK_WEB: '0', FORCE_COLOR: '0' };
 
 function runCli(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(tsx, [cli, ...args], { cwd: projectRoot, env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync(nodeWithTsx[0], [...nodeWithTsx.slice(1), cli, ...args], { cwd: projectRoot, env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 60000 });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
 test('start runs in the foreground, a second start is refused clearly, status --json answers, stop stops everything', async () => {
-  const child = spawn(tsx, [cli, 'start'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(nodeWithTsx[0], [...nodeWithTsx.slice(1), cli, 'start'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -61,3 +62,27 @@ test('a taken port ends the start with one message naming the port and the fix, 
     blocker.close();
   }
 });
+
+test('Ctrl-C during start-up stops everything started so far: no stray PostgREST, Deno or Postgres', async () => {
+  const child = spawn(nodeWithTsx[0], [...nodeWithTsx.slice(1), cli, 'start'], { cwd: projectRoot, env, stdio: 'ignore' });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  // Interrupt as soon as Postgres answers: migrations, PostgREST and the functions are still to come.
+  const deadline = Date.now() + 60000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    if (await portOpen(BASE + 2)) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill('SIGINT');
+  await exited;
+  for (const port of [BASE + 1, BASE + 2, BASE + 3, BASE + 4, BASE + 7]) {
+    assert.equal(await portOpen(port), false, `port ${port} is still open after the interrupted start`);
+  }
+});
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
