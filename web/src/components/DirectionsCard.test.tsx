@@ -203,6 +203,31 @@ describe('DirectionsCard', () => {
     expect(cells).toContain(gateway.launchRecords[0]!.fb_adset_id)
   })
 
+  it('shows a failed launch in the history as a sentence with Facebook\'s words, never the stored code', async () => {
+    setup((g) => {
+      const n = g.addNumber('+77011234567')
+      const d = g.addDirection({ name: 'Implants', whatsapp_phone_number_id: n.id })
+      g.launchRecords.push({
+        id: 'launch-1', direction_id: d.id, status: 'failed', fb_adset_id: null, phone_number: '+77011234567',
+        number_source: 'direction', error_code: '100', created_at: '2026-11-30T05:00:00Z',
+        error_message: 'facebook_invalid_parameter: Invalid parameter',
+        error_user_msg: 'Выберите другую кампанию.',
+      })
+      g.launchRecords.push({
+        id: 'launch-2', direction_id: d.id, status: 'failed', fb_adset_id: null, phone_number: '+77011234567',
+        number_source: 'direction', error_code: null, created_at: '2026-11-30T04:00:00Z',
+        error_message: 'facebook_timeout: Facebook did not answer within 15000 ms', error_user_msg: null,
+      })
+    })
+    const row = await directionRow('Implants')
+    fireEvent.click(within(row).getByRole('button', { name: /^Launch history/ }))
+    const table = await within(row).findByRole('table')
+    const text = table.textContent ?? ''
+    expect(text).toContain('Facebook rejected the ad set settings. Выберите другую кампанию.')
+    expect(text).toContain('Facebook did not answer in time.')
+    expect(text).not.toMatch(/facebook_invalid_parameter|facebook_timeout/)
+  })
+
   it('explains a failure to load the history', async () => {
     setup((g) => {
       g.addDirection({ name: 'Implants' })

@@ -1,11 +1,12 @@
 import { useEffect, useMemo } from 'preact/hooks'
+import { describeStoredLaunchFailure } from '../lib/errors'
 import { displayPhone } from '../lib/phoneFormat'
 import { useModels } from '../models'
 import { SourceBadge } from './SourceBadge'
 
 /** The direction's recent launches: when, outcome, number and where it came from. */
 export function LaunchHistoryList({ directionId, directionName }: { directionId: string; directionName: string }) {
-  const { launches, i18n } = useModels()
+  const { launches, facebook, i18n } = useModels()
   const { t, render } = i18n
   const history = useMemo(() => launches.history(directionId), [directionId])
   const revision = launches.revision.value
@@ -38,7 +39,12 @@ export function LaunchHistoryList({ directionId, directionName }: { directionId:
         </thead>
         <tbody>
           {records.map((record) => {
-            const detail = record.fb_adset_id ?? record.error_user_msg ?? record.error_message
+            // A failure reads as the product's sentence, with Facebook's own words (in the user's
+            // Facebook language) after it; never the stored machine code.
+            const failure = record.status === 'failed' || record.error_message
+              ? [render(describeStoredLaunchFailure(record, facebook.connection.value?.page_id ?? null)), record.error_user_msg].filter(Boolean).join(' ')
+              : null
+            const detail = record.fb_adset_id ?? failure
             // data-label: the column heading a narrow screen shows beside each value (styles.css).
             return (
               <tr key={record.id}>

@@ -2,7 +2,7 @@
 // Codes and constraint names are the contract in docs/architecture.md; the user
 // never sees them, only the sentence they stand for.
 import { message, type Message } from '../models/i18n'
-import type { AuthFailure, DbError, FunctionResult } from '../models/types'
+import type { AuthFailure, DbError, FunctionResult, LaunchRecord } from '../models/types'
 
 export interface DirectionRef {
   id: string
@@ -149,4 +149,21 @@ export function describeLaunchError(result: Extract<FunctionResult<unknown>, { o
   if (result.status === 400 && error?.message) return message('launchError.bad_request', { message: error.message })
   if (result.status === 401) return message('launchError.unauthorized')
   return withExtra(message('launchError.unexpected'))
+}
+
+/**
+ * A failed launch from the history as the same sentence the launch itself showed: the stored
+ * error_message starts with the code the caller was answered (`facebook_timeout: …`).
+ */
+export function describeStoredLaunchFailure(
+  record: Pick<LaunchRecord, 'error_message' | 'error_user_msg' | 'phone_number'>,
+  pageId: string | null,
+): Message {
+  const stored = /^([a-z_]+): ([\s\S]*)$/.exec(record.error_message ?? '')
+  const code = stored?.[1] ?? 'facebook_error'
+  const facebookWords = record.error_user_msg ?? undefined
+  return describeLaunchError(
+    { ok: false, status: 0, body: { error: { code, message: stored?.[2] ?? record.error_message ?? '', facebook: facebookWords ? { user_msg: facebookWords } : undefined } } },
+    { phoneNumber: record.phone_number, pageId },
+  )
 }
