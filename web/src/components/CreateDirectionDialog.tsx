@@ -15,7 +15,7 @@ interface FieldErrors {
 
 export const CAMPAIGN_ID = /^[0-9]{1,32}$/
 
-export function CreateDirectionDialog({ onClose }: { onClose: () => void }) {
+export function CreateDirectionDialog({ onClose, fallbackFocus }: { onClose: () => void; fallbackFocus?: () => HTMLElement | null }) {
   const { directions, numbers, i18n } = useModels()
   const { t, render } = i18n
   const [name, setName] = useState('')
@@ -74,7 +74,7 @@ export function CreateDirectionDialog({ onClose }: { onClose: () => void }) {
   }
 
   return (
-    <Dialog title={t('createDirection.title')} onClose={onClose}>
+    <Dialog title={t('createDirection.title')} onClose={onClose} fallbackFocus={fallbackFocus}>
       <form onSubmit={submit} noValidate>
         <div class="field">
           <label for="direction-name">{t('createDirection.name')}</label>

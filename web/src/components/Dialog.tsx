@@ -45,7 +45,9 @@ export function Dialog({ title, onClose, children, fallbackFocus, wide }: Dialog
   useEffect(() => {
     const dialog = ref.current
     if (!dialog) return
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
+    // The body is not an opener: returning focus there would drop keyboard users at the page top.
+    const active = document.activeElement
+    const opener = active instanceof HTMLElement && active !== document.body ? active : null
     if (!dialog.open) {
       if (typeof dialog.showModal === 'function') dialog.showModal()
       else dialog.setAttribute('open', '')

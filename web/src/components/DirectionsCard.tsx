@@ -31,7 +31,7 @@ export function DirectionsCard() {
           </h3>
           <p class="card-intro">{t('directions.intro')}</p>
         </div>
-        <button type="button" class="button button-primary" onClick={() => setDialog({ kind: 'create' })}>
+        <button type="button" id="new-direction-button" class="button button-primary" onClick={() => setDialog({ kind: 'create' })}>
           {t('directions.create')}
         </button>
       </div>
@@ -64,7 +64,7 @@ export function DirectionsCard() {
         </ul>
       )}
 
-      {dialog?.kind === 'create' ? <CreateDirectionDialog onClose={close} /> : null}
+      {dialog?.kind === 'create' ? <CreateDirectionDialog onClose={close} fallbackFocus={() => document.getElementById('new-direction-button')} /> : null}
       {dialog?.kind === 'edit' ? <EditDirectionDialog route={dialog.route} onClose={close} /> : null}
       {dialog?.kind === 'launch' ? <LaunchPanel route={dialog.route} onClose={close} /> : null}
     </section>
