@@ -32,7 +32,8 @@ const artifacts = join(projectRoot, 'tests', 'artifacts');
 
 function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv, label: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    console.log(`\n━━ ${label}: ${relative(projectRoot, cmd) || cmd} ${args.join(' ')}`);
+    const shown = cmd === process.execPath ? 'node' : relative(projectRoot, cmd) || cmd;
+    console.log(`\n━━ ${label}: ${shown} ${args.join(' ')}`);
     const child = spawn(cmd, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const take = (chunk: Buffer) => {
