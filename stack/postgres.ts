@@ -1,7 +1,9 @@
 // The stack's private PostgreSQL 15 cluster: initdb once, pg_ctl start/stop, loopback only.
 // Postgres refuses to run as root, so as root every server command runs as the `postgres` OS user.
-import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { StackError } from './errors.ts';
 import { isRoot, portIsOpen, run } from './process.ts';
@@ -15,11 +17,38 @@ export interface PgPaths {
   logFile: string;
 }
 
+/** Whether the `postgres` OS user can reach a folder (as root the server runs as that user). */
+function serverUserCanReach(dir: string): boolean {
+  if (!isRoot) return true;
+  let probe = dir;
+  while (!existsSync(probe)) probe = dirname(probe);
+  return spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-x', probe], { stdio: 'ignore' }).status === 0;
+}
+
+const clusterBases = new Map<string, string>();
+
+/**
+ * Where the cluster lives: in the stack's folder, unless the project sits where the `postgres` user
+ * cannot go (a checkout under /root, mode 700); then in a folder of its own under /var/tmp, named
+ * after the stack's folder so each stack keeps one cluster.
+ */
+export function clusterBase(config: StackConfig): string {
+  let base = clusterBases.get(config.dataDir);
+  if (!base) {
+    base = serverUserCanReach(config.dataDir)
+      ? config.dataDir
+      : join('/var/tmp', 'whatsapp-number-router', createHash('sha256').update(config.dataDir).digest('hex').slice(0, 16));
+    clusterBases.set(config.dataDir, base);
+  }
+  return base;
+}
+
 export function pgPaths(config: StackConfig): PgPaths {
+  const base = clusterBase(config);
   return {
-    data: join(config.dataDir, 'db'),
-    socketDir: join(config.dataDir, 'run'),
-    logFile: join(config.dataDir, 'logs', 'postgres.log'),
+    data: join(base, 'db'),
+    socketDir: join(base, 'run'),
+    logFile: join(base, 'logs', 'postgres.log'),
   };
 }
 
@@ -58,10 +87,15 @@ export function initCluster(config: StackConfig): boolean {
     throw new StackError('PostgreSQL 15 server binaries are missing', 'apt-get install -y postgresql-15');
   }
   const paths = pgPaths(config);
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o755 });
-  chmodSync(config.dataDir, 0o755);
+  mkdirSync(join(config.dataDir, 'logs'), { recursive: true, mode: 0o755 });
+  const base = clusterBase(config);
+  mkdirSync(base, { recursive: true, mode: 0o755 });
+  chmodSync(base, 0o755);
   ownedDir(paths.socketDir, 0o755);
-  ownedDir(join(config.dataDir, 'logs'), 0o777);
+  ownedDir(dirname(paths.logFile), 0o777);
+  // The server's log stays findable beside the other logs when the cluster lives elsewhere.
+  const projectLog = join(config.dataDir, 'logs', 'postgres.log');
+  if (paths.logFile !== projectLog && !lstatSync(projectLog, { throwIfNoEntry: false })) symlinkSync(paths.logFile, projectLog);
   if (clusterExists(config)) return false;
   ownedDir(paths.data, 0o700);
   const pwfile = join(paths.socketDir, 'pwfile');

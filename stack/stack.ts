@@ -9,7 +9,7 @@ import { loadConfig, type StackConfig } from './config.ts';
 import { StackError } from './errors.ts';
 import { apiKey } from './keys.ts';
 import { applyBootstrap, applyMigrations, applySeed } from './migrate.ts';
-import { clusterExists, initCluster, startServer, stopServer } from './postgres.ts';
+import { clusterExists, initCluster, pgPaths, startServer, stopServer } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
 import { startFunctions } from './functions.ts';
 import { createAuthService } from './auth.ts';
@@ -106,7 +106,7 @@ export async function startStack(config: StackConfig = loadConfig(), options: St
 
   if (options.reset && clusterExists(config)) {
     stopServer(config, 'fast');
-    rmSync(join(config.dataDir, 'db'), { recursive: true, force: true });
+    rmSync(pgPaths(config).data, { recursive: true, force: true });
   }
 
   const children: ChildProcess[] = [];
@@ -196,7 +196,7 @@ export async function stopRunningStack(config: StackConfig): Promise<'stopped' |
     while (pidAlive(state.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   }
   for (const pid of state?.child_pids ?? []) if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
-  const wasRunning = Boolean(state) || (existsSync(join(config.dataDir, 'db', 'postmaster.pid')));
+  const wasRunning = Boolean(state) || existsSync(join(pgPaths(config).data, 'postmaster.pid'));
   stopServer(config, 'fast');
   rmSync(stateFile(config), { force: true });
   return wasRunning ? 'stopped' : 'not-running';

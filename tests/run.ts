@@ -11,6 +11,7 @@ import { StackError } from '../stack/errors.ts';
 import { cliEnv, supabaseCli } from '../stack/migrate.ts';
 import { denoBin } from '../stack/functions.ts';
 import { pidAlive, portIsOpen } from '../stack/process.ts';
+import { pgPaths } from '../stack/postgres.ts';
 
 interface SuiteResult {
   name: string;
@@ -206,7 +207,7 @@ async function main() {
     // Nothing the test stack started may survive it.
     const leftovers = [];
     for (const port of Object.values(config.ports)) if (await portIsOpen(port)) leftovers.push(port);
-    const pgPid = join(config.dataDir, 'db', 'postmaster.pid');
+    const pgPid = join(pgPaths(config).data, 'postmaster.pid');
     if (existsSync(pgPid) && pidAlive(Number(readFileSync(pgPid, 'utf8').split('\n')[0]))) leftovers.push('postgres');
     results.push({ name: 'stack-stops-cleanly', passed: leftovers.length ? 0 : 1, failed: leftovers.length ? 1 : 0, seconds: 0,
       note: leftovers.length ? `still listening/running: ${leftovers.join(', ')}` : undefined });
