@@ -25,16 +25,18 @@ export interface FunctionSecrets {
   serviceRoleKey: string;
 }
 
-/** Secrets from supabase/functions/.env; the environment of the starting process wins. */
-export function functionEnv(config: StackConfig, keys: FunctionSecrets): Record<string, string> {
-  const fromFile = readDotEnv(join(supabaseDir, 'functions', '.env'));
+export const functionsEnvFile = join(supabaseDir, 'functions', '.env');
+
+/** Secrets from supabase/functions/.env (optional, git-ignored); the environment of the starting process wins. */
+export function functionEnv(config: StackConfig, keys: FunctionSecrets, envFile = functionsEnvFile): Record<string, string> {
+  const fromFile = readDotEnv(envFile);
   const pick = (name: string, fallback: string) => process.env[name] ?? fromFile[name] ?? fallback;
   const passthrough = Object.fromEntries(
     Object.keys(fromFile).map((k) => [k, process.env[k] ?? fromFile[k]]),
   );
   return {
     ...passthrough,
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(FACEBOOK_|DENO_|HOME$|PATH$)/.test(k)) as [string, string][]),
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(FACEBOOK_|LAUNCH_|DENO_|HOME$|PATH$)/.test(k)) as [string, string][]),
     SUPABASE_URL: config.apiUrl,
     SUPABASE_ANON_KEY: keys.anonKey,
     SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
