@@ -1,3 +1,5 @@
+import type { StackEnv } from '../tests/support/env.ts';
+
 // What every benchmark reports: a figure, the reference measured beside it in the same run, and
 // their ratio (these machines are shared and noisy, so ratios are the claims).
 export interface BenchResult {
@@ -17,16 +19,8 @@ export interface BenchResult {
   note?: string;
 }
 
-export interface BenchEnv {
-  apiUrl: string;
-  dbUrl: string;
-  anonKey: string;
-  serviceRoleKey: string;
-  webUrl: string;
-  jwtSecret: string;
-  graphDoubleUrl: string;
-  dataDir: string;
-}
+/** The stack a benchmark runs against: the suites' StackEnv, with its folder instead of its logs. */
+export type BenchEnv = Omit<StackEnv, 'logDir'> & { dataDir: string };
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

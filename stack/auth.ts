@@ -92,7 +92,7 @@ export function createAuthService(config: StackConfig, pool: pg.Pool) {
   const secret = new TextEncoder().encode(config.jwtSecret);
   const issuer = `${config.apiUrl}/auth/v1`;
 
-  async function issueSession(client: pg.PoolClient | pg.Pool, user: UserRow, sessionId: string, refreshToken: string) {
+  async function issueSession(user: UserRow, sessionId: string, refreshToken: string) {
     const now = Math.floor(Date.now() / 1000);
     const expiresAt = now + config.jwtExpirySeconds;
     const accessToken = await new SignJWT({
@@ -106,7 +106,6 @@ export function createAuthService(config: StackConfig, pool: pg.Pool) {
       .setIssuedAt(now)
       .setExpirationTime(expiresAt)
       .sign(secret);
-    void client;
     return {
       access_token: accessToken, token_type: 'bearer', expires_in: config.jwtExpirySeconds, expires_at: expiresAt,
       refresh_token: refreshToken, user: userJson(user),
@@ -118,7 +117,7 @@ export function createAuthService(config: StackConfig, pool: pg.Pool) {
     const refreshToken = randomBytes(16).toString('base64url');
     await client.query('insert into auth.sessions (id, user_id) values ($1, $2)', [sessionId, user.id]);
     await client.query('insert into auth.refresh_tokens (token, user_id, session_id) values ($1, $2, $3)', [refreshToken, user.id, sessionId]);
-    return issueSession(client, user, sessionId, refreshToken);
+    return issueSession(user, sessionId, refreshToken);
   }
 
   async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -200,7 +199,7 @@ export function createAuthService(config: StackConfig, pool: pg.Pool) {
           'select token from auth.refresh_tokens where parent = $1 and revoked = false order by id desc limit 1', [token]);
         // Within the reuse interval a concurrent refresh gets the same successor (GoTrue's behaviour);
         // after it, reuse means theft: the whole session is revoked.
-        if (ageSeconds <= REFRESH_REUSE_SECONDS && child.rowCount) return issueSession(client, user, row.session_id, child.rows[0].token);
+        if (ageSeconds <= REFRESH_REUSE_SECONDS && child.rowCount) return issueSession(user, row.session_id, child.rows[0].token);
         await client.query('update auth.refresh_tokens set revoked = true, updated_at = now() where session_id = $1', [row.session_id]);
         throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
       }
@@ -209,7 +208,7 @@ export function createAuthService(config: StackConfig, pool: pg.Pool) {
       await client.query('insert into auth.refresh_tokens (token, user_id, session_id, parent) values ($1, $2, $3, $4)',
         [next, row.user_id, row.session_id, token]);
       await client.query('update auth.sessions set refreshed_at = now(), updated_at = now() where id = $1', [row.session_id]);
-      return issueSession(client, user, row.session_id, next);
+      return issueSession(user, row.session_id, next);
     });
   }
 
