@@ -1,6 +1,6 @@
 // Runs a function body: CORS preflight, AppError -> its reply, database unreachable -> 503, anything else -> a logged 500.
 import { handleCors } from './cors.ts';
-import { AppError, errorResponse, jsonResponse } from './errors.ts';
+import { AppError, errorResponse } from './errors.ts';
 import { isConnectionError } from './db.ts';
 import { log } from './log.ts';
 
@@ -17,6 +17,6 @@ export async function respond(req: Request, name: string, run: () => Promise<Res
       return errorResponse(new AppError(503, 'database_unavailable', 'The database is unavailable for a moment. Nothing was launched: try again in a minute.', { retryAfterSeconds: 30 }));
     }
     log('error', 'unexpected failure', { function: name, error: String(error), stack: error instanceof Error ? error.stack : undefined });
-    return jsonResponse(500, { error: { code: 'internal_error', message: 'The launch failed unexpectedly on our side. Try again; if it persists, contact support.' } });
+    return errorResponse(new AppError(500, 'internal_error', 'The request failed unexpectedly on our side. Try again; if it persists, contact support.'));
   }
 }
