@@ -274,8 +274,3 @@ export async function loadDirectionsWithNumbers(userAccountId: string, ids: stri
     number: { phone_number: row.phone_number, whatsapp_phone_number_id: row.whatsapp_phone_number_id, source: row.source },
   }));
 }
-
-export async function userExists(userAccountId: string): Promise<boolean> {
-  const { rows } = await database().query('select 1 from public.user_accounts where id = $1', [userAccountId]);
-  return rows.length > 0;
-}

@@ -5,7 +5,7 @@ import { authenticate } from '../_shared/auth.ts';
 import { defaultCountry, graphSettings } from '../_shared/config.ts';
 import { requireConnection } from '../_shared/directions.ts';
 import { AppError, badRequest, jsonResponse } from '../_shared/errors.ts';
-import { loadConnection, loadDirectionsWithNumbers, userExists } from '../_shared/launch-store.ts';
+import { loadConnection, loadDirectionsWithNumbers } from '../_shared/launch-store.ts';
 import { log } from '../_shared/log.ts';
 import { idempotencyKeyField, integerField, readJsonBody, statusField, uuidField, type Body } from '../_shared/request-body.ts';
 import { respond } from '../_shared/respond.ts';
@@ -41,10 +41,10 @@ export function handler(req: Request): Promise<Response> {
     const concurrency = integerField(body, 'concurrency', 1, MAX_CONCURRENCY, 'launches in flight at once') ?? DEFAULT_CONCURRENCY;
     const batchId = idempotencyKeyField(body.batch_id, 'batch_id') ?? crypto.randomUUID();
 
-    if (!(await userExists(userAccountId))) {
-      throw new AppError(404, 'user_not_found', `No user account ${userAccountId}.`);
-    }
-    const connection = requireConnection(await loadConnection(userAccountId));
+    // One read: no row means no such user; a row with something missing is 409 facebook_not_connected.
+    const stored = await loadConnection(userAccountId);
+    if (!stored) throw new AppError(404, 'user_not_found', `No user account ${userAccountId}.`);
+    const connection = requireConnection(stored);
     const rows = await loadDirectionsWithNumbers(userAccountId, requestedIds);
     const found = new Map(rows.map((row) => [row.direction.id, row]));
     const directionIds = requestedIds ?? rows.map((row) => row.direction.id);
