@@ -1,7 +1,7 @@
 // Finds a direction and its WhatsApp number as the caller sees them, and checks it can be launched.
 import type { DirectionRow, FacebookConnection, ResolvedNumber } from './adset-request.ts';
 import type { Caller } from './auth.ts';
-import { AppError } from './errors.ts';
+import { AppError, databaseUnavailable } from './errors.ts';
 import { loadLaunchTarget, type LaunchTarget, type StoredConnection } from './launch-store.ts';
 import { userScopedClient } from './supabase-clients.ts';
 
@@ -17,13 +17,18 @@ export async function findLaunchTarget(caller: Caller, directionId: string): Pro
     return target?.number ? (target as Required<LaunchTarget>) : null;
   }
   const resolved = await userScopedClient(caller.authorization).rpc('resolve_whatsapp_number', { direction_id: directionId });
-  if (resolved.error) throw new Error(`resolve_whatsapp_number failed: ${resolved.error.message}`);
+  if (resolved.error) {
+    // PostgREST could not reach Postgres (PGRST000-003, 503) or could not be reached itself (status 0):
+    // the same clean, retryable 503 as the direct connection gives, not a 500.
+    if (resolved.status === 0 || resolved.status >= 502 || /^PGRST00\d$/.test(resolved.error.code ?? '')) throw databaseUnavailable();
+    throw new Error(`resolve_whatsapp_number failed: ${resolved.error.message}`);
+  }
   const number = (resolved.data as ResolvedNumber[] | null)?.[0];
   if (!number) return null;
+  // resolve_whatsapp_number is security invoker: a row here means RLS let this user see the direction.
+  // Ownership is decided there and nowhere else.
   const target = await loadLaunchTarget(directionId, false);
-  // Belt and braces: RLS already limited the resolve to the caller's own directions.
-  if (!target || target.direction.user_account_id !== caller.userId) return null;
-  return { ...target, number };
+  return target && { ...target, number };
 }
 
 export const directionNotFound = (directionId: string) =>

@@ -42,3 +42,7 @@ export function errorResponse(error: AppError): Response {
 }
 
 export const badRequest = (message: string) => new AppError(400, 'invalid_request', message);
+
+/** 503 with Retry-After: Postgres is restarting or unreachable. Nothing was launched unless the message says otherwise. */
+export const databaseUnavailable = (message = 'The database is unavailable for a moment. Nothing was launched: try again in a minute.') =>
+  new AppError(503, 'database_unavailable', message, { retryAfterSeconds: 30 });

@@ -3,7 +3,7 @@
 import { buildAdSetRequest, type AdSetPlan, type NumberSource, type ResolvedNumber } from './adset-request.ts';
 import { numberFromEnv, type GraphSettings } from './config.ts';
 import { databaseRetryBudgetMs, isConnectionError } from './db.ts';
-import { AppError } from './errors.ts';
+import { AppError, databaseUnavailable } from './errors.ts';
 import { kindOf } from './facebook-errors.ts';
 import { postToGraph, type GraphFailure, type GraphFailureKind } from './graph-client.ts';
 import { launchFailureToError } from './launch-errors.ts';
@@ -83,10 +83,8 @@ async function recordOutcome(launchId: string, finish: LaunchFinish, context: Re
   }
 }
 
-const databaseUnavailable = () =>
-  new AppError(503, 'database_unavailable',
-    'The launch could not start because the database is unavailable. Nothing was sent to Facebook: try again in a minute.',
-    { retryAfterSeconds: 30 });
+const launchNotStarted = () =>
+  databaseUnavailable('The launch could not start because the database is unavailable. Nothing was sent to Facebook: try again in a minute.');
 
 export async function launchAdSet(plan: AdSetPlan, options: LaunchOptions): Promise<LaunchOutcome> {
   const { settings, gate, token } = options;
@@ -96,14 +94,14 @@ export async function launchAdSet(plan: AdSetPlan, options: LaunchOptions): Prom
   try {
     launchId = await claimLaunch(plan, request, options.idempotencyKey);
   } catch (error) {
-    if (isConnectionError(error)) return { ok: false, error: databaseUnavailable() };
+    if (isConnectionError(error)) return { ok: false, error: launchNotStarted() };
     throw error;
   }
   if (!launchId) {
     try {
       return await replayLaunch(plan, options);
     } catch (error) {
-      if (isConnectionError(error)) return { ok: false, error: databaseUnavailable() };
+      if (isConnectionError(error)) return { ok: false, error: launchNotStarted() };
       throw error;
     }
   }
