@@ -4,6 +4,7 @@ import { useModels } from '../models'
 import type { Message } from '../models/i18n'
 import { DIRECTION_OBJECTIVES, type DirectionObjective } from '../models/types'
 import { Dialog } from './Dialog'
+import { CampaignField, campaignIsValid, DialogFormFooter } from './DirectionFormParts'
 import { NumberSelect, USE_DEFAULT_NUMBER } from './NumberSelect'
 
 interface FieldErrors {
@@ -12,8 +13,6 @@ interface FieldErrors {
   target?: Message
   campaign?: Message
 }
-
-export const CAMPAIGN_ID = /^[0-9]{1,32}$/
 
 export function CreateDirectionDialog({ onClose, fallbackFocus }: { onClose: () => void; fallbackFocus?: () => HTMLElement | null }) {
   const { directions, numbers, i18n } = useModels()
@@ -36,7 +35,7 @@ export function CreateDirectionDialog({ onClose, fallbackFocus }: { onClose: () 
     if (!name.trim()) errors.name = { key: 'createDirection.nameRequired' }
     if (budgetCents === null) errors.budget = { key: 'createDirection.budgetInvalid' }
     if (target.trim() && targetCents === null) errors.target = { key: 'createDirection.targetInvalid' }
-    if (campaign.trim() && !CAMPAIGN_ID.test(campaign.trim())) errors.campaign = { key: 'createDirection.campaignInvalid' }
+    if (!campaignIsValid(campaign)) errors.campaign = { key: 'createDirection.campaignInvalid' }
     return { errors, budgetCents, targetCents }
   }
 
@@ -153,39 +152,8 @@ export function CreateDirectionDialog({ onClose, fallbackFocus }: { onClose: () 
             )}
           </div>
         ) : null}
-        <div class="field">
-          <label for="direction-campaign">{t('createDirection.campaign')}</label>
-          <input
-            id="direction-campaign"
-            class="input"
-            inputMode="numeric"
-            autoComplete="off"
-            value={campaign}
-            aria-invalid={Boolean(fieldErrors.campaign)}
-            aria-describedby={fieldErrors.campaign ? 'direction-campaign-error' : 'direction-campaign-hint'}
-            onInput={(event) => setCampaign(event.currentTarget.value)}
-          />
-          {fieldErrors.campaign ? (
-            fieldError('campaign')
-          ) : (
-            <p id="direction-campaign-hint" class="field-hint">
-              {t('createDirection.campaignHint')}
-            </p>
-          )}
-        </div>
-        {saveError ? (
-          <p role="alert" class="field-error">
-            {render(saveError)}
-          </p>
-        ) : null}
-        <div class="dialog-actions">
-          <button type="button" class="button button-secondary" onClick={onClose}>
-            {t('createDirection.cancel')}
-          </button>
-          <button type="submit" class="button button-primary" disabled={saving}>
-            {saving ? t('createDirection.saving') : t('createDirection.submit')}
-          </button>
-        </div>
+        <CampaignField id="direction-campaign" value={campaign} invalid={Boolean(fieldErrors.campaign)} onInput={setCampaign} />
+        <DialogFormFooter error={saveError} saving={saving} submitLabel={t('createDirection.submit')} onCancel={onClose} />
       </form>
     </Dialog>
   )

@@ -2,14 +2,14 @@ import { useState } from 'preact/hooks'
 import { useModels } from '../models'
 import type { Message } from '../models/i18n'
 import type { DirectionRoute } from '../models/types'
-import { CAMPAIGN_ID } from './CreateDirectionDialog'
 import { Dialog } from './Dialog'
+import { CampaignField, campaignIsValid, DialogFormFooter } from './DirectionFormParts'
 import { NumberSelect, USE_DEFAULT_NUMBER } from './NumberSelect'
 
 /** Changes which WhatsApp number a direction uses. */
 export function EditDirectionDialog({ route, onClose }: { route: DirectionRoute; onClose: () => void }) {
   const { directions, numbers, i18n } = useModels()
-  const { t, render } = i18n
+  const { t } = i18n
   const [choice, setChoice] = useState(route.own_number_id ?? USE_DEFAULT_NUMBER)
   const [campaign, setCampaign] = useState(route.fb_campaign_id ?? '')
   const [campaignError, setCampaignError] = useState(false)
@@ -20,9 +20,9 @@ export function EditDirectionDialog({ route, onClose }: { route: DirectionRoute;
 
   const submit = async (event: Event) => {
     event.preventDefault()
-    const campaignId = campaign.trim()
-    setCampaignError(Boolean(campaignId) && !CAMPAIGN_ID.test(campaignId))
-    if (campaignId && !CAMPAIGN_ID.test(campaignId)) {
+    const campaignValid = campaignIsValid(campaign)
+    setCampaignError(!campaignValid)
+    if (!campaignValid) {
       document.getElementById('edit-direction-campaign')?.focus()
       return
     }
@@ -30,7 +30,7 @@ export function EditDirectionDialog({ route, onClose }: { route: DirectionRoute;
     setError(null)
     const failure = await directions.update(route.direction_id, {
       whatsapp_phone_number_id: route.objective === 'whatsapp' && choice !== USE_DEFAULT_NUMBER ? choice : null,
-      fb_campaign_id: campaignId || null,
+      fb_campaign_id: campaign.trim() || null,
     })
     setSaving(false)
     if (failure) setError(failure)
@@ -41,51 +41,24 @@ export function EditDirectionDialog({ route, onClose }: { route: DirectionRoute;
     <Dialog title={t('editDirection.title', { name: route.direction_name })} onClose={onClose}>
       <form onSubmit={submit} noValidate>
         {route.objective === 'whatsapp' ? (
-        <div class="field">
-          <label for="edit-direction-number">{t('createDirection.number')}</label>
-          <NumberSelect
-            id="edit-direction-number"
-            value={choice}
-            onChange={setChoice}
-            keepInactiveId={route.own_number_id}
-            describedBy={ownIsInactive ? 'edit-direction-inactive' : undefined}
-          />
-          {ownIsInactive ? (
-            <p id="edit-direction-inactive" class="field-hint">
-              {t('editDirection.currentInactive')}
-            </p>
-          ) : null}
-        </div>
+          <div class="field">
+            <label for="edit-direction-number">{t('createDirection.number')}</label>
+            <NumberSelect
+              id="edit-direction-number"
+              value={choice}
+              onChange={setChoice}
+              keepInactiveId={route.own_number_id}
+              describedBy={ownIsInactive ? 'edit-direction-inactive' : undefined}
+            />
+            {ownIsInactive ? (
+              <p id="edit-direction-inactive" class="field-hint">
+                {t('editDirection.currentInactive')}
+              </p>
+            ) : null}
+          </div>
         ) : null}
-        <div class="field">
-          <label for="edit-direction-campaign">{t('createDirection.campaign')}</label>
-          <input
-            id="edit-direction-campaign"
-            class="input"
-            inputMode="numeric"
-            autoComplete="off"
-            value={campaign}
-            aria-invalid={campaignError}
-            aria-describedby="edit-direction-campaign-note"
-            onInput={(event) => setCampaign(event.currentTarget.value)}
-          />
-          <p id="edit-direction-campaign-note" class={campaignError ? 'field-error' : 'field-hint'}>
-            {campaignError ? t('createDirection.campaignInvalid') : t('createDirection.campaignHint')}
-          </p>
-        </div>
-        {error ? (
-          <p role="alert" class="field-error">
-            {render(error)}
-          </p>
-        ) : null}
-        <div class="dialog-actions">
-          <button type="button" class="button button-secondary" onClick={onClose}>
-            {t('createDirection.cancel')}
-          </button>
-          <button type="submit" class="button button-primary" disabled={saving}>
-            {saving ? t('createDirection.saving') : t('editDirection.submit')}
-          </button>
-        </div>
+        <CampaignField id="edit-direction-campaign" value={campaign} invalid={campaignError} onInput={setCampaign} />
+        <DialogFormFooter error={error} saving={saving} submitLabel={t('editDirection.submit')} onCancel={onClose} />
       </form>
     </Dialog>
   )
