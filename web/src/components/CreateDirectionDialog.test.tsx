@@ -109,12 +109,15 @@ describe('CreateDirectionDialog', () => {
     const dialog = await openDialog()
     fill(dialog, 'Daily budget', '0')
     fill(dialog, 'Target cost per lead (optional)', 'abc')
+    fill(dialog, 'Facebook campaign ID', 'act_120210000000001')
     fireEvent.click(within(dialog).getByRole('button', { name: 'Create direction' }))
 
     expect(await within(dialog).findByText('Enter a name for the direction.')).toBeTruthy()
     expect(within(dialog).getByText('Enter a budget greater than zero, for example 20 or 12.50.')).toBeTruthy()
     expect(within(dialog).getByText('Enter a cost greater than zero, for example 5 or 2.50, or leave it empty.')).toBeTruthy()
+    expect(within(dialog).getByText('Use digits only, for example 120210000000000.')).toBeTruthy()
     expect(within(dialog).getByRole('textbox', { name: 'Name' }).getAttribute('aria-invalid')).toBe('true')
+    expect(within(dialog).getByRole('textbox', { name: 'Facebook campaign ID' }).getAttribute('aria-invalid')).toBe('true')
     expect(document.activeElement).toBe(within(dialog).getByRole('textbox', { name: 'Name' }))
     expect(gateway.directionsTable).toHaveLength(0)
   })
@@ -140,6 +143,14 @@ describe('CreateDirectionDialog', () => {
     [
       { code: '23503', message: 'insert or update on table "account_directions" violates foreign key constraint "account_directions_whatsapp_phone_number_fkey"' },
       'This number does not belong to your account. Choose one of your numbers.',
+    ],
+    [
+      { code: '23514', message: 'new row for relation "account_directions" violates check constraint "account_directions_name_length"' },
+      'The direction name can be at most 200 characters long.',
+    ],
+    [
+      { code: '23514', message: 'new row for relation "account_directions" violates check constraint "account_directions_fb_campaign_id_format"' },
+      'Use digits only, for example 120210000000000.',
     ],
     [{ code: '42501', message: 'new row violates row-level security policy' }, 'You are not allowed to change this. Sign in again if you think this is wrong.'],
     [{ message: 'Failed to fetch' }, 'The server could not be reached. Check your connection and try again.'],

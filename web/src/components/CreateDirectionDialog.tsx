@@ -81,6 +81,7 @@ export function CreateDirectionDialog({ onClose, fallbackFocus }: { onClose: () 
             id="direction-name"
             class="input"
             required
+            maxLength={200}
             value={name}
             placeholder={t('createDirection.namePlaceholder')}
             aria-invalid={Boolean(fieldErrors.name)}

@@ -234,6 +234,7 @@ export const en = {
   'errors.numberInUse': 'This number is used by directions: {directions}. Move them to another number first.',
   'errors.numberNotYours': 'This number does not belong to your account. Choose one of your numbers.',
   'errors.budgetPositive': 'The daily budget must be greater than zero.',
+  'errors.directionNameLength': 'The direction name can be at most 200 characters long.',
   'errors.targetCplPositive': 'The target cost per lead must be greater than zero.',
   'errors.notAllowed': 'You are not allowed to change this. Sign in again if you think this is wrong.',
   'errors.sessionExpired': 'Your session has ended. Sign in again.',

@@ -231,6 +231,7 @@ export const ru: Messages = {
   'errors.numberInUse': 'Номер используют направления: {directions}. Сначала переведите их на другой номер.',
   'errors.numberNotYours': 'Этот номер не принадлежит вашему аккаунту. Выберите один из своих номеров.',
   'errors.budgetPositive': 'Бюджет в день должен быть больше нуля.',
+  'errors.directionNameLength': 'Название направления должно быть не длиннее 200 символов.',
   'errors.targetCplPositive': 'Целевая цена заявки должна быть больше нуля.',
   'errors.notAllowed': 'У вас нет прав на это изменение. Если это ошибка, войдите заново.',
   'errors.sessionExpired': 'Сеанс завершился. Войдите снова.',

@@ -42,6 +42,8 @@ export function describeDbError(error: DbError): Message {
       }
       if (mentions(error, 'account_directions_daily_budget_positive')) return message('errors.budgetPositive')
       if (mentions(error, 'account_directions_target_cpl_positive')) return message('errors.targetCplPositive')
+      if (mentions(error, 'account_directions_name_length')) return message('errors.directionNameLength')
+      if (mentions(error, 'account_directions_fb_campaign_id_format')) return message('createDirection.campaignInvalid')
       break
     case '23503':
       if (mentions(error, 'account_directions_whatsapp_phone_number_fkey')) return message('errors.numberNotYours')
