@@ -3,17 +3,10 @@
 import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
 import {
-  addDirection, addNumber, connectFacebook, createFacebookWorld, env, graphRequests, invoke, launch, launchRow, signUp,
+  connectFacebook, createFacebookWorld, env, graphRequests, invoke, launch, launchReadyUser, launchRow, signUp,
 } from './support.ts';
 
-async function setup() {
-  const user = await signUp();
-  const world = await createFacebookWorld({ connectedNumbers: ['+77011112233'] });
-  await connectFacebook(user, world);
-  await addNumber(user, '+77011112233');
-  const directionId = await addDirection(user, world);
-  return { user, world, directionId };
-}
+const setup = () => launchReadyUser();
 
 Deno.test('anon key: 401, nothing sent', async () => {
   const { world, directionId } = await setup();

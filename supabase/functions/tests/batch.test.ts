@@ -3,8 +3,7 @@
 // Every direction ends succeeded or failed with a reason; none is lost, none launched twice.
 import assert from 'node:assert/strict';
 import {
-  addFaults, addNumber, connectFacebook, createFacebookWorld, env, graphAdSets, graphRequests, invoke, launchRowsOf, service,
-  signUp, type FacebookWorld, type TestUser,
+  addFaults, addNumber, connectedUser, env, graphAdSets, graphRequests, invoke, launchRowsOf, service, signUp, type FacebookWorld, type TestUser,
 } from './support.ts';
 
 async function insertDirections(user: TestUser, world: FacebookWorld, count: number, extra: Record<string, unknown> = {}): Promise<string[]> {
@@ -25,9 +24,7 @@ async function insertDirections(user: TestUser, world: FacebookWorld, count: num
 const runBatch = (body: Record<string, unknown>) => invoke('launch-directions', body, env.serviceRoleKey);
 
 Deno.test('200 directions, Facebook throttling part-way: every direction accounted for, none launched twice', async () => {
-  const user = await signUp();
-  const world = await createFacebookWorld({ connectedNumbers: ['+77011112233'] });
-  await connectFacebook(user, world);
+  const { user, world } = await connectedUser({ connectedNumbers: ['+77011112233'] });
   await addNumber(user, '+77011112233');
   const unconnected = await addNumber(user, '+77990001122');
   const good = await insertDirections(user, world, 195);
@@ -75,9 +72,7 @@ Deno.test('200 directions, Facebook throttling part-way: every direction account
 });
 
 Deno.test('without direction_ids: every active WhatsApp direction, not the paused or other objectives', async () => {
-  const user = await signUp();
-  const world = await createFacebookWorld();
-  await connectFacebook(user, world);
+  const { user, world } = await connectedUser();
   const active = await insertDirections(user, world, 3);
   await insertDirections(user, world, 1, { is_active: false });
   await insertDirections(user, world, 1, { objective: 'lead_forms' });
@@ -89,9 +84,7 @@ Deno.test('without direction_ids: every active WhatsApp direction, not the pause
 });
 
 Deno.test('one failure never stops the others: a token expiring mid-batch fails only the directions it hit', async () => {
-  const user = await signUp();
-  const world = await createFacebookWorld();
-  await connectFacebook(user, world);
+  const { user, world } = await connectedUser();
   const ids = await insertDirections(user, world, 10);
   await addFaults(world, [{ after: 3, times: 2, reply: 'token_expired' }]);
   const reply = await runBatch({ user_account_id: user.id, direction_ids: ids, concurrency: 2 });
@@ -103,9 +96,7 @@ Deno.test('one failure never stops the others: a token expiring mid-batch fails 
 });
 
 Deno.test('a throttled launch pauses the whole batch: no worker calls Facebook during the pause', async () => {
-  const user = await signUp();
-  const world = await createFacebookWorld();
-  await connectFacebook(user, world);
+  const { user, world } = await connectedUser();
   const ids = await insertDirections(user, world, 24);
   await addFaults(world, [{
     after: 6,

@@ -2,21 +2,15 @@
 // reply's status and stable code, the retries counted, the audit row, and no token anywhere.
 import assert from 'node:assert/strict';
 import {
-  addDirection, addFaults, addNumber, connectFacebook, createFacebookWorld, functionLogs, graphAdSets, graphRequests,
-  launch, launchRow, signUp, type FacebookWorld, type FunctionReply,
+  addDirection, addFaults, connectFacebook, createFacebookWorld, functionLogs, graphAdSets, graphRequests, launch, launchReadyUser, launchRow, signUp, type FacebookWorld, type FunctionReply,
 } from './support.ts';
 
 const tokensUsed: string[] = [];
 
-async function setup(options: Parameters<typeof createFacebookWorld>[0] & { direction?: Record<string, unknown>; number?: string | null } = {}) {
-  const user = await signUp();
-  const number = options.number === undefined ? '+77011112233' : options.number;
-  const world = await createFacebookWorld({ connectedNumbers: number ? [number] : [], ...options });
-  tokensUsed.push(world.token);
-  await connectFacebook(user, world);
-  if (number) await addNumber(user, number);
-  const directionId = await addDirection(user, world, options.direction ?? {});
-  return { user, world, directionId };
+async function setup(options: Parameters<typeof launchReadyUser>[0] = {}) {
+  const ready = await launchReadyUser(options);
+  tokensUsed.push(ready.world.token);
+  return ready;
 }
 
 function assertError(reply: FunctionReply, status: number, code: string) {

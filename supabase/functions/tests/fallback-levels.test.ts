@@ -2,16 +2,9 @@
 // the log line say.
 import assert from 'node:assert/strict';
 import {
-  addDirection, addNumber, connectFacebook, createFacebookWorld, eventually, graphRequests, launch, launchRow, logLinesFor,
-  setLegacyNumber, signUp, type FacebookWorld, type TestUser,
+  addDirection, addNumber, connectedUser, eventually, graphRequests, launch, launchRow, logLinesFor, setLegacyNumber, type FacebookWorld, type TestUser,
 } from './support.ts';
 
-async function connectedUser(numbers: string[]): Promise<{ user: TestUser; world: FacebookWorld }> {
-  const user = await signUp();
-  const world = await createFacebookWorld({ connectedNumbers: numbers });
-  await connectFacebook(user, world);
-  return { user, world };
-}
 
 async function assertLaunchedWith(
   user: TestUser, world: FacebookWorld, directionId: string,
@@ -50,7 +43,7 @@ async function assertLaunchedWith(
 }
 
 Deno.test('level direction: the direction\'s own active number is sent', async () => {
-  const { user, world } = await connectedUser(['+77011112233', '+77014445566']);
+  const { user, world } = await connectedUser({ connectedNumbers: ['+77011112233', '+77014445566'] });
   await addNumber(user, '+77011112233');
   const own = await addNumber(user, '+7 701 444 55 66');
   const directionId = await addDirection(user, world, { whatsapp_phone_number_id: own });
@@ -58,7 +51,7 @@ Deno.test('level direction: the direction\'s own active number is sent', async (
 });
 
 Deno.test('level default: a direction without a number uses the default number', async () => {
-  const { user, world } = await connectedUser(['+77011112233']);
+  const { user, world } = await connectedUser({ connectedNumbers: ['+77011112233'] });
   const dflt = await addNumber(user, '+77011112233');
   await addNumber(user, '+77019998877');
   const directionId = await addDirection(user, world);
@@ -66,7 +59,7 @@ Deno.test('level default: a direction without a number uses the default number',
 });
 
 Deno.test('level default: a direction bound to an inactive number falls back to the default', async () => {
-  const { user, world } = await connectedUser(['+77011112233']);
+  const { user, world } = await connectedUser({ connectedNumbers: ['+77011112233'] });
   const dflt = await addNumber(user, '+77011112233');
   const inactive = await addNumber(user, '+77015550000');
   const directionId = await addDirection(user, world, { whatsapp_phone_number_id: inactive });
@@ -76,14 +69,14 @@ Deno.test('level default: a direction bound to an inactive number falls back to 
 });
 
 Deno.test('level legacy: only the legacy user_accounts number, sent in E.164', async () => {
-  const { user, world } = await connectedUser(['77015556677']);
+  const { user, world } = await connectedUser({ connectedNumbers: ['77015556677'] });
   await setLegacyNumber(user, '+7 (701) 555-66-77');
   const directionId = await addDirection(user, world);
   await assertLaunchedWith(user, world, directionId, { number: '+77015556677', numberId: null, source: 'legacy', logMessage: 'Using legacy WhatsApp number' });
 });
 
 Deno.test('level page_default: no number anywhere, the field is omitted', async () => {
-  const { user, world } = await connectedUser([]);
+  const { user, world } = await connectedUser({ connectedNumbers: [] });
   const directionId = await addDirection(user, world);
   await assertLaunchedWith(user, world, directionId, {
     number: null, numberId: null, source: 'page_default', logMessage: "No WhatsApp number configured: Facebook uses the Page's own number",
@@ -91,7 +84,7 @@ Deno.test('level page_default: no number anywhere, the field is omitted', async 
 });
 
 Deno.test('dry run: the exact request without the token, and nothing written or sent', async () => {
-  const { user, world } = await connectedUser(['+77011112233']);
+  const { user, world } = await connectedUser({ connectedNumbers: ['+77011112233'] });
   await addNumber(user, '+77011112233');
   const directionId = await addDirection(user, world, {
     default_settings: { targeting: { geo_locations: { countries: ['KZ'], cities: [{ key: '1535367', radius: 25, distance_unit: 'kilometer' }] }, age_min: 30 } },
@@ -121,7 +114,7 @@ Deno.test('dry run: the exact request without the token, and nothing written or 
 });
 
 Deno.test('targeting defaults: a direction without settings still sends a location and the advantage flag', async () => {
-  const { user, world } = await connectedUser([]);
+  const { user, world } = await connectedUser({ connectedNumbers: [] });
   const directionId = await addDirection(user, world, { default_settings: {} });
   const reply = await launch(user, { direction_id: directionId });
   assert.equal(reply.status, 200, reply.text);

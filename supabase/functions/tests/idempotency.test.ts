@@ -2,17 +2,10 @@
 // requests arrive together, and a launch that never finished says so instead of launching again.
 import assert from 'node:assert/strict';
 import {
-  addDirection, addFaults, addNumber, connectFacebook, createFacebookWorld, graphAdSets, graphControl, graphRequests, launch, launchRow, service, signUp,
+  addDirection, addFaults, graphAdSets, graphControl, graphRequests, launch, launchReadyUser, launchRow, service,
 } from './support.ts';
 
-async function setup() {
-  const user = await signUp();
-  const world = await createFacebookWorld({ connectedNumbers: ['+77011112233'] });
-  await connectFacebook(user, world);
-  await addNumber(user, '+77011112233');
-  const directionId = await addDirection(user, world);
-  return { user, world, directionId };
-}
+const setup = () => launchReadyUser();
 
 Deno.test('20 concurrent identical requests: one Graph call, one ad set, one audit row, 20 identical answers', async () => {
   const { user, world, directionId } = await setup();
@@ -53,7 +46,9 @@ Deno.test('the Idempotency-Key header works like the body field', async () => {
       body: JSON.stringify({ direction_id: directionId }),
     }).then((r) => r.json());
   const [a, b] = [await call(), await call()];
+  assert.match(a.adset_id, /^\d+$/, `the first call launched: ${JSON.stringify(a)}`);
   assert.equal(a.adset_id, b.adset_id);
+  assert.equal(b.replayed, true, 'the second call was answered from the first launch');
   assert.equal((await graphRequests(world)).length, 1);
 });
 

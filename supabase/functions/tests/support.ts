@@ -114,6 +114,31 @@ export async function addDirection(user: TestUser, world: FacebookWorld, extra: 
   return data.id;
 }
 
+export type WorldOptions = Parameters<typeof createFacebookWorld>[0];
+
+/** A fresh user connected (with their own JWT) to a fresh Facebook world. */
+export async function connectedUser(options: WorldOptions = {}): Promise<{ user: TestUser; world: FacebookWorld }> {
+  const user = await signUp();
+  const world = await createFacebookWorld(options);
+  await connectFacebook(user, world);
+  return { user, world };
+}
+
+/**
+ * A user ready to launch: connected, with `number` (default +77011112233; null for none) connected on
+ * the Page and saved as their default number, and one WhatsApp direction (`direction` overrides).
+ */
+export async function launchReadyUser(
+  options: WorldOptions & { direction?: Record<string, unknown>; number?: string | null } = {},
+): Promise<{ user: TestUser; world: FacebookWorld; directionId: string }> {
+  const { direction, number: asked, ...worldOptions } = options;
+  const number = asked === undefined ? '+77011112233' : asked;
+  const { user, world } = await connectedUser({ connectedNumbers: number ? [number] : [], ...worldOptions });
+  if (number) await addNumber(user, number);
+  const directionId = await addDirection(user, world, direction ?? {});
+  return { user, world, directionId };
+}
+
 export interface FunctionReply {
   status: number;
   headers: Headers;
