@@ -29,6 +29,26 @@ $$;
 comment on function private.set_updated_at() is 'BEFORE UPDATE trigger: keeps updated_at current.';
 
 -- ---------------------------------------------------------------------------------------------
+-- A row never changes owner. authenticated has no update privilege on user_account_id anyway;
+-- this refuses the service role too. Used as
+--   before update of user_account_id ... when (old.user_account_id is distinct from new.user_account_id)
+--   execute function private.refuse_owner_change('<what the row is, e.g. a direction>')
+create or replace function private.refuse_owner_change()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  raise exception using
+    errcode = '42501',
+    message = pg_catalog.format('user_account_id: %s cannot be moved to another user', tg_argv[0]),
+    hint = 'Create the row for the other user instead.';
+end
+$$;
+comment on function private.refuse_owner_change() is
+  'BEFORE UPDATE OF user_account_id trigger: refuses (42501 "user_account_id: <TG_ARGV[0]> cannot be moved to another user").';
+
+-- ---------------------------------------------------------------------------------------------
 -- Phone numbers: stored as E.164 with a leading + (8 to 15 digits, no leading zero).
 -- Input may carry spaces (also non-breaking), dashes (also Unicode dashes), dots and brackets,
 -- and may start with the international prefix 00 instead of +. Anything else is refused.
@@ -129,6 +149,7 @@ comment on function private.normalize_phone(text, text) is
   'E.164 form of the input; raises 22023 "<field>: ... expected international format like +77011234567" otherwise.';
 
 revoke all on function private.set_updated_at() from public, anon, authenticated;
+revoke all on function private.refuse_owner_change() from public, anon, authenticated;
 revoke all on function private.strip_phone_separators(text) from public, anon;
 revoke all on function private.phone_format_problem(text) from public, anon;
 revoke all on function private.phone_problem_message(text) from public, anon;

@@ -58,9 +58,6 @@ as $$
 begin
   new.ad_account_id := nullif(pg_catalog.regexp_replace(pg_catalog.btrim(new.ad_account_id), '^act_', ''), '');
   new.page_id := nullif(pg_catalog.btrim(new.page_id), '');
-  if tg_op = 'UPDATE' then
-    new.updated_at := pg_catalog.now();
-  end if;
   return new;
 end
 $$;
@@ -69,6 +66,10 @@ revoke all on function private.user_accounts_before_write() from public, anon, a
 create trigger user_accounts_before_write
   before insert or update on public.user_accounts
   for each row execute function private.user_accounts_before_write();
+
+create trigger user_accounts_set_updated_at
+  before update on public.user_accounts
+  for each row execute function private.set_updated_at();
 
 -- ---------------------------------------------------------------------------------------------
 -- Sign-up: every auth user gets a user_accounts row; the email follows auth.users.

@@ -87,25 +87,18 @@ begin
       message = 'new row violates row-level security policy for table "user_facebook_tokens"';
   end if;
 
-  if tg_op = 'INSERT' then
-    if token is null or token = '' then
-      raise exception using
-        errcode = '23514',
-        constraint = 'user_facebook_tokens_access_token_not_blank',
-        message = 'access_token: the Facebook access token is empty';
-    end if;
-    if exists (select 1 from public.user_facebook_tokens t where t.user_account_id = new.user_account_id) then
-      return new;  -- conflict ahead: DO UPDATE stores it, DO NOTHING ignores it, no ON CONFLICT fails
-    end if;
-  elsif new.user_account_id is distinct from old.user_account_id then
-    raise exception using errcode = '42501', message = 'user_account_id: a token cannot be moved to another user';
-  elsif new.access_token is null then
+  if tg_op = 'UPDATE' and new.access_token is null then
     return new;  -- nothing to store (the column always reads null)
-  elsif token = '' then
+  end if;
+  if token is null or token = '' then
     raise exception using
       errcode = '23514',
       constraint = 'user_facebook_tokens_access_token_not_blank',
-      message = 'access_token: the Facebook access token is empty';
+      message = 'access_token: the Facebook access token is empty',
+      hint = 'Connect Facebook again to get a new access token.';
+  end if;
+  if tg_op = 'INSERT' and exists (select 1 from public.user_facebook_tokens t where t.user_account_id = new.user_account_id) then
+    return new;  -- conflict ahead: DO UPDATE stores it, DO NOTHING ignores it, no ON CONFLICT fails
   end if;
 
   if pg_catalog.char_length(token) > 4096 then
@@ -128,6 +121,12 @@ revoke all on function private.user_facebook_tokens_before_write() from public, 
 create trigger user_facebook_tokens_before_write
   before insert or update on public.user_facebook_tokens
   for each row execute function private.user_facebook_tokens_before_write();
+
+-- A token row never changes owner (the statement fails, so a token stored above is rolled back).
+create trigger user_facebook_tokens_keep_owner
+  before update of user_account_id on public.user_facebook_tokens
+  for each row when (old.user_account_id is distinct from new.user_account_id)
+  execute function private.refuse_owner_change('a token');
 
 -- AFTER INSERT/UPDATE: a stored row never holds a token. (Not a CHECK constraint: constraints are
 -- checked on the proposed row before ON CONFLICT decides, and that row still carries the token.)

@@ -87,12 +87,6 @@ as $$
 declare
   becomes_default boolean;
 begin
-  if tg_op = 'UPDATE' and new.user_account_id is distinct from old.user_account_id then
-    raise exception using
-      errcode = '42501',
-      message = 'user_account_id: a WhatsApp number cannot be moved to another user';
-  end if;
-
   if tg_op = 'INSERT' or new.phone_number is distinct from old.phone_number then
     new.phone_number := private.normalize_phone(new.phone_number, 'phone_number');
   end if;
@@ -138,9 +132,6 @@ begin
     where n.user_account_id = new.user_account_id and n.is_default and n.id <> new.id;
   end if;
 
-  if tg_op = 'UPDATE' then
-    new.updated_at := pg_catalog.now();
-  end if;
   return new;
 end
 $$;
@@ -152,3 +143,12 @@ revoke all on function private.whatsapp_phone_numbers_before_write() from public
 create trigger whatsapp_phone_numbers_before_write
   before insert or update on public.whatsapp_phone_numbers
   for each row execute function private.whatsapp_phone_numbers_before_write();
+
+create trigger whatsapp_phone_numbers_keep_owner
+  before update of user_account_id on public.whatsapp_phone_numbers
+  for each row when (old.user_account_id is distinct from new.user_account_id)
+  execute function private.refuse_owner_change('a WhatsApp number');
+
+create trigger whatsapp_phone_numbers_set_updated_at
+  before update on public.whatsapp_phone_numbers
+  for each row execute function private.set_updated_at();

@@ -88,16 +88,8 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-  if tg_op = 'UPDATE' and new.user_account_id is distinct from old.user_account_id then
-    raise exception using
-      errcode = '42501',
-      message = 'user_account_id: a direction cannot be moved to another user';
-  end if;
   new.name := pg_catalog.btrim(new.name);
   new.fb_campaign_id := nullif(pg_catalog.btrim(new.fb_campaign_id), '');
-  if tg_op = 'UPDATE' then
-    new.updated_at := pg_catalog.now();
-  end if;
   return new;
 end
 $$;
@@ -106,3 +98,12 @@ revoke all on function private.account_directions_before_write() from public, an
 create trigger account_directions_before_write
   before insert or update on public.account_directions
   for each row execute function private.account_directions_before_write();
+
+create trigger account_directions_keep_owner
+  before update of user_account_id on public.account_directions
+  for each row when (old.user_account_id is distinct from new.user_account_id)
+  execute function private.refuse_owner_change('a direction');
+
+create trigger account_directions_set_updated_at
+  before update on public.account_directions
+  for each row execute function private.set_updated_at();

@@ -3,7 +3,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 \ir _helpers.psql
-select plan(42);
+select plan(46);
 
 select tests.create_user('alice');
 select tests.create_user('bob');
@@ -120,15 +120,28 @@ alter table public.whatsapp_phone_numbers enable trigger whatsapp_phone_numbers_
 
 -- ---- updated_at -------------------------------------------------------------------------------
 select tests.clear_authentication();
-alter table public.whatsapp_phone_numbers disable trigger whatsapp_phone_numbers_before_write;
-update public.whatsapp_phone_numbers set updated_at = '2000-01-01' where user_account_id = tests.uid('alice') and phone_number = '+77011234567';
-alter table public.whatsapp_phone_numbers enable trigger whatsapp_phone_numbers_before_write;
+alter table public.whatsapp_phone_numbers disable trigger whatsapp_phone_numbers_set_updated_at;
+update public.whatsapp_phone_numbers set updated_at = '2000-01-01' where user_account_id = tests.uid('alice');
+alter table public.whatsapp_phone_numbers enable trigger whatsapp_phone_numbers_set_updated_at;
 select tests.authenticate_as('alice');
 update public.whatsapp_phone_numbers set label = 'Office 2' where phone_number = '+77011234567';
 select is((select updated_at from public.whatsapp_phone_numbers where phone_number = '+77011234567'), now(),
   'updated_at is maintained by the trigger');
+select is((select updated_at from public.whatsapp_phone_numbers where phone_number = '+77030000001'), '2000-01-01'::timestamptz,
+  'and only on the rows updated');
 select tests.throws_with($$ update public.whatsapp_phone_numbers set updated_at = now() $$, '42501', 'permission denied',
   'the browser cannot write updated_at');
+
+-- ---- owner ------------------------------------------------------------------------------------
+select tests.throws_with(format($$ update public.whatsapp_phone_numbers set user_account_id = %L $$, tests.uid('bob')),
+  '42501', 'permission denied', 'the browser cannot move a number to another user');
+select tests.authenticate_as_service_role();
+select tests.throws_with(format($$ update public.whatsapp_phone_numbers set user_account_id = %L where user_account_id = %L and phone_number = '+77030000002' $$,
+  tests.uid('bob'), tests.uid('alice')),
+  '42501', '^user_account_id: a WhatsApp number cannot be moved to another user$', 'nor can the service role');
+select is(tests.row_count(format($$ update public.whatsapp_phone_numbers set user_account_id = user_account_id where user_account_id = %L $$, tests.uid('alice'))),
+  (select count(*) from public.whatsapp_phone_numbers where user_account_id = tests.uid('alice')),
+  'naming the owner without changing it is allowed');
 
 select * from finish();
 rollback;

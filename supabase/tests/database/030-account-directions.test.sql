@@ -81,9 +81,9 @@ select tests.throws_with(format($$ update public.account_directions set user_acc
 
 -- updated_at
 select tests.clear_authentication();
-alter table public.account_directions disable trigger account_directions_before_write;
+alter table public.account_directions disable trigger account_directions_set_updated_at;
 update public.account_directions set updated_at = '2000-01-01';
-alter table public.account_directions enable trigger account_directions_before_write;
+alter table public.account_directions enable trigger account_directions_set_updated_at;
 select tests.authenticate_as('alice');
 update public.account_directions set daily_budget_cents = 600000 where name = 'Implants';
 select is((select updated_at from public.account_directions where name = 'Implants'), now(), 'updated_at is maintained by the trigger');

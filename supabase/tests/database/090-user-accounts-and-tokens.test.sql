@@ -2,7 +2,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 \ir _helpers.psql
-select plan(31);
+select plan(33);
 
 -- ---- sign-up ------------------------------------------------------------------------------------
 select tests.create_user('alice');
@@ -60,6 +60,11 @@ select is_empty($$ select 1 from public.user_facebook_tokens where access_token 
 select tests.authenticate_as_service_role();
 select is((select access_token from private.facebook_access_tokens where user_account_id = tests.uid('alice')), 'EAA-fourth',
   'the service role reads it');
+select tests.throws_with(format($$ update public.user_facebook_tokens set user_account_id = %L, access_token = 'EAA-moved' where user_account_id = %L $$,
+  tests.uid('bob'), tests.uid('alice')),
+  '42501', '^user_account_id: a token cannot be moved to another user$', 'a token row never changes owner, not even for the service role');
+select is_empty(format($$ select 1 from private.facebook_access_tokens where user_account_id = %L $$, tests.uid('bob')),
+  'and the refused move stored nothing for the other user');
 
 select tests.authenticate_as('alice');
 select lives_ok($$ delete from public.user_facebook_tokens $$, 'a user can remove its token (disconnect)');
