@@ -60,24 +60,20 @@ declare
   replacement public.whatsapp_phone_numbers;
   moved integer;
 begin
-  -- Visible numbers only (RLS): another user's id is "not found", like a missing one.
-  -- SQLSTATE PT404 is PostgREST's convention for HTTP 404 (P0002 would be answered with a 500).
-  select n.* into retired from public.whatsapp_phone_numbers n where n.id = retire_whatsapp_number.number_id;
-  if not found then
-    raise exception using
-      errcode = 'PT404',
-      message = 'whatsapp_number_not_found: no such WhatsApp number',
-      detail = pg_catalog.jsonb_build_object('number_id', retire_whatsapp_number.number_id)::text;
-  end if;
-
-  -- Same lock order as the default-flag trigger: the user's row first, then numbers.
-  perform 1 from public.user_accounts ua where ua.id = retired.user_account_id for no key update;
+  -- Same lock order as the default-flag trigger: the user's row first, then the number.
+  -- Visible numbers only (RLS): another user's id is "not found", like a missing one (its owner's
+  -- row is not locked either: the subquery sees nothing).
+  perform 1 from public.user_accounts ua
+  where ua.id = (select n.user_account_id from public.whatsapp_phone_numbers n where n.id = retire_whatsapp_number.number_id)
+  for no key update;
   select n.* into retired from public.whatsapp_phone_numbers n where n.id = retire_whatsapp_number.number_id for update;
   if not found then
+    -- SQLSTATE PT404 is PostgREST's convention for HTTP 404 (P0002 would be answered with a 500).
     raise exception using
       errcode = 'PT404',
       message = 'whatsapp_number_not_found: no such WhatsApp number',
-      detail = pg_catalog.jsonb_build_object('number_id', retire_whatsapp_number.number_id)::text;
+      detail = pg_catalog.jsonb_build_object('number_id', retire_whatsapp_number.number_id)::text,
+      hint = 'Reload the list of numbers: this one may have been deleted already.';
   end if;
 
   if replacement_id is not null then
