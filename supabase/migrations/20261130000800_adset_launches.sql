@@ -41,6 +41,10 @@ create table public.adset_launches (
   constraint adset_launches_succeeded_has_adset check (status <> 'succeeded' or fb_adset_id is not null),
   constraint adset_launches_finished_when_done check ((status = 'pending') = (finished_at is null)),
   constraint adset_launches_attempts_not_negative check (attempts >= 0),
+  -- page_default means no number was sent: Facebook used the Page's own.
+  constraint adset_launches_page_default_without_number check (
+    number_source is distinct from 'page_default' or (phone_number is null and whatsapp_phone_number_id is null)),
+  constraint adset_launches_page_fallback_is_page_default check (not used_page_fallback or number_source = 'page_default'),
   constraint adset_launches_request_without_token check (
     request is null or pg_catalog.strpos(pg_catalog.lower(request::text), 'access_token') = 0)
 );
@@ -77,3 +81,8 @@ create policy adset_launches_select_own on public.adset_launches
 create trigger adset_launches_set_updated_at
   before update on public.adset_launches
   for each row execute function private.set_updated_at();
+
+create trigger adset_launches_keep_owner
+  before update of user_account_id on public.adset_launches
+  for each row when (old.user_account_id is distinct from new.user_account_id)
+  execute function private.refuse_owner_change('a launch');

@@ -2,7 +2,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 \ir _helpers.psql
-select plan(17);
+select plan(21);
 
 select tests.create_user('alice');
 select tests.create_user('bob');
@@ -35,10 +35,19 @@ select tests.throws_with(format($$ insert into public.adset_launches (user_accou
   '23514', 'adset_launches_request_without_token', 'the request is stored without the token');
 select tests.throws_with(format($$ insert into public.adset_launches (user_account_id, direction_id) values (%L, %L) $$, tests.uid('alice'), (select bob_dir from f)),
   '23503', 'adset_launches_direction_fkey', 'the direction must be the same user''s');
+select tests.throws_with(format($$ insert into public.adset_launches (user_account_id, number_source, phone_number) values (%L, 'page_default', '+77011111111') $$, tests.uid('alice')),
+  '23514', 'adset_launches_page_default_without_number', 'page_default records no number (Facebook used the Page''s own)');
+select tests.throws_with(format($$ insert into public.adset_launches (user_account_id, number_source, phone_number, used_page_fallback) values (%L, 'default', '+77011111111', true) $$, tests.uid('alice')),
+  '23514', 'adset_launches_page_fallback_is_page_default', 'a Page fallback is recorded as page_default');
+select lives_ok(format($$ insert into public.adset_launches (user_account_id, number_source, used_page_fallback, status, fb_adset_id, finished_at, error_subcode, error_message)
+  values (%L, 'page_default', true, 'succeeded', '120200000000002', now(), 1487246, 'whatsapp_number_rejected: ...') $$, tests.uid('alice')),
+  'a launch that fell back to the Page''s number is recorded');
+select tests.throws_with(format($$ update public.adset_launches set user_account_id = %L where user_account_id = %L and idempotency_key = 'k-1' $$, tests.uid('bob'), tests.uid('alice')),
+  '42501', '^user_account_id: a launch cannot be moved to another user$', 'a launch never changes owner');
 
 -- users read their own rows and write nothing
 select tests.authenticate_as('alice');
-select is((select count(*)::int from public.adset_launches), 2, 'a user sees its own launches');
+select is((select count(*)::int from public.adset_launches), 3, 'a user sees its own launches');
 select is_empty($$ select 1 from public.adset_launches where user_account_id <> auth.uid() $$, 'and no one else''s');
 select throws_ok(format($$ insert into public.adset_launches (user_account_id) values (%L) $$, tests.uid('alice')), '42501', null,
   'a user cannot record a launch');
