@@ -3,7 +3,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 \ir _helpers.psql
-select plan(20);
+select plan(21);
 
 select tests.create_user('valid', '+77011234567');
 select tests.create_user('formatted', ' 8-(701)-123 ');               -- no country code: invalid
@@ -52,12 +52,14 @@ select results_eq($$ select whatsapp_phone_number from public.user_accounts wher
   $$ values ('call me'::text), ('00 7 (701) 765-43-21'), ('+77011234567') $$, 'the legacy column is kept as it was (fallback level three)');
 
 -- idempotent
-create temporary table before_second as select * from public.whatsapp_phone_numbers;
+create temporary table before_second as select ctid::text as version, * from public.whatsapp_phone_numbers;
 create temporary table second_run as
 select r.* from private.migrate_legacy_whatsapp_numbers() r join auth.users u on u.id = r.user_account_id where u.email like '%@tests.local';
 select set_eq($$ select outcome from second_run $$, array['already_present', 'invalid_format'], 'a second run finds everything already migrated');
 select set_eq($$ select id, phone_number, label, is_default, is_active, updated_at from public.whatsapp_phone_numbers $$,
   $$ select id, phone_number, label, is_default, is_active, updated_at from before_second $$, 'and changes nothing');
+select set_eq($$ select id, ctid::text as version from public.whatsapp_phone_numbers $$, $$ select id, version from before_second $$,
+  'not even a rewrite of the same values (every row keeps its tuple: updated_at alone could not tell, now() is fixed per transaction)');
 
 -- routing is the same before and after for each migrated user
 select tests.clear_authentication();
