@@ -157,7 +157,7 @@ export const ru: Messages = {
 
   'editDirection.title': 'Изменить «{name}»',
   'editDirection.submit': 'Сохранить',
-  'editDirection.currentInactive': 'Номер этого направления отключён, поэтому запуски идут на запасной.',
+  'editDirection.currentInactive': 'Номер этого направления отключён, поэтому при запуске используется запасной номер.',
 
   'launch.title': 'Запуск: {name}',
   'launch.preparing': 'Готовим предпросмотр…',
