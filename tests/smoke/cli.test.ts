@@ -15,7 +15,7 @@ const cli = join(projectRoot, 'stack', 'cli.ts');
 const env = { ...process.env, STACK_PORT_BASE: String(BASE), STACK_DATA_DIR: `.stack/cli-test-${BASE}`, STACK_WEB: '0', FORCE_COLOR: '0' };
 
 function runCli(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(nodeWithTsx[0], [...nodeWithTsx.slice(1), cli, ...args], { cwd: projectRoot, env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync(nodeWithTsx[0], [...nodeWithTsx.slice(1), cli, ...args], { cwd: projectRoot, env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 120000 }) // generous: a loaded 2-core machine starts Node slowly;
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
