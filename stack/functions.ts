@@ -64,12 +64,14 @@ export async function startFunctions(config: StackConfig, keys: FunctionSecrets)
   child.once('exit', () => (exited = true));
   try {
     // The first start on a new machine downloads npm packages into Deno's cache: allow for it.
-    await waitFor('edge functions', async () => {
-      if (exited) throw new Error('exited');
-      return portIsOpen(config.ports.functions);
-    }, 120000, 50);
-  } catch {
-    throw new StackError('the edge functions runtime (Deno) did not start', 'read the log below', logFile);
+    await waitFor('the edge functions runtime (Deno)', () => portIsOpen(config.ports.functions), 120000, 50,
+      () => (exited ? 'exited during start-up' : null));
+  } catch (error) {
+    const inUse = /AddrInUse/.test(readFileSync(logFile, 'utf8').slice(-4000));
+    throw new StackError(
+      inUse ? `port ${config.ports.functions} (functions) could not be bound: it is in use` : (error as Error).message,
+      inUse ? 'choose other ports with STACK_PORT_BASE=<n> (best above 61000, outside the ephemeral range)' : 'read the log below',
+      logFile);
   }
   return child;
 }

@@ -32,10 +32,9 @@ export async function startPostgrest(config: StackConfig): Promise<ChildProcess>
   child.once('exit', () => (exited = true));
   try {
     await waitFor('PostgREST', async () => {
-      if (exited) throw new Error('exited');
       const res = await fetch(`http://${config.host}:${config.ports.restAdmin}/ready`);
       return res.ok;
-    }, 15000);
+    }, 15000, 25, () => (exited ? 'exited during start-up' : null));
   } catch {
     throw new StackError(`PostgREST did not become ready on port ${config.ports.rest}`,
       `check that ports ${config.ports.rest} and ${config.ports.restAdmin} are free (or set STACK_PORT_BASE) and read the log`, logFile);

@@ -37,9 +37,17 @@ export function portIsOpen(port: number, host = '127.0.0.1', timeoutMs = 300): P
   });
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 25): Promise<void> {
+/**
+ * Polls until check() is true. A check that throws means "not ready yet"; gaveUp() returning a reason
+ * (e.g. the process exited) ends the wait at once instead of polling until the timeout.
+ */
+export async function waitFor(
+  what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 25, gaveUp: () => string | null = () => null,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    const reason = gaveUp();
+    if (reason) throw new Error(`${what} ${reason}`);
     if (await check().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, intervalMs));
   }

@@ -28,7 +28,9 @@ interface Suite {
   run(env: NodeJS.ProcessEnv): Promise<Omit<SuiteResult, 'name' | 'seconds'>>;
 }
 
-const TEST_PORT_BASE = Number(process.env.TEST_STACK_PORT_BASE ?? 55320);
+// Above Linux's ephemeral range (32768-60999): a fixed port there can be taken at any moment as the
+// source port of an outgoing connection, and then a server cannot bind it.
+const TEST_PORT_BASE = Number(process.env.TEST_STACK_PORT_BASE ?? 63320);
 const artifacts = join(projectRoot, 'tests', 'artifacts');
 
 function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv, label: string): Promise<{ code: number; output: string }> {
@@ -172,7 +174,7 @@ async function main() {
   if (stackSuites.length) {
     // The test stack: its own ports and folder, a clean database every run, fast bcrypt, fast retries.
     process.env.STACK_PORT_BASE = String(TEST_PORT_BASE);
-    process.env.STACK_DATA_DIR = TEST_PORT_BASE === 55320 ? '.stack/test' : `.stack/test-${TEST_PORT_BASE}`;
+    process.env.STACK_DATA_DIR = TEST_PORT_BASE === 63320 ? '.stack/test' : `.stack/test-${TEST_PORT_BASE}`;
     process.env.STACK_AUTH_BCRYPT_COST = '4';
     process.env.FACEBOOK_RETRY_BASE_MS ??= '20';
     process.env.FACEBOOK_TIMEOUT_MS ??= '2000';

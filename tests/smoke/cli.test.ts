@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../stack/config.ts';
 
 // A separate instance beside the test stack, on ports derived from it so parallel runs do not collide.
-const BASE = Number(process.env.STACK_PORT_BASE ?? 55320) + 100;
+const BASE = Number(process.env.STACK_PORT_BASE ?? 63320) + 100;
 // One Node process with the tsx loader: the tsx wrapper would SIGKILL a child busy in a synchronous call.
 const nodeWithTsx = [process.execPath, '--import', 'tsx'] as const;
 const cli = join(projectRoot, 'stack', 'cli.ts');
